@@ -1,0 +1,1 @@
+"""cvscan: an offline CV (resume) ATS scanner and keyword-gap analyser."""
