@@ -1,0 +1,74 @@
+"""Read a CV or job ad (PDF, DOCX, text, Markdown) into a :class:`~scanner.records.Document`.
+
+The format comes from the content (magic bytes), not the file name; every failure is an
+:class:`~scanner.errors.InputError` naming the file and saying what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from ..errors import EmptyFileError, FileMissingError, FileTooLargeError
+from ..records import Document
+from .docx import extract_docx
+from .pdf import extract_pdf
+from .sniff import sniff
+from .text import extract_text_document, has_words
+
+__all__ = ["DEFAULT_MAX_BYTES", "extract", "extract_bytes", "sniff"]
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _too_large(size: int, max_bytes: int, name: str) -> FileTooLargeError:
+    return FileTooLargeError(
+        f"the file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.1f} MB limit.",
+        path=name,
+        fix="compress the images or export a smaller PDF; a CV rarely needs more than 1-2 MB.",
+    )
+
+
+def extract(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read the file at ``path`` and return its text in reading order with layout facts."""
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)
+    except OSError as exc:
+        raise FileMissingError(
+            f"no such file ({exc.strerror}).", path=name, fix="check the path and the file name."
+        ) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise FileMissingError(
+            "this is not a regular file.", path=name, fix="give the path of the CV file itself."
+        )
+    if info.st_size > max_bytes:
+        raise _too_large(info.st_size, max_bytes, name)
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise FileMissingError(
+            f"the file cannot be read ({exc.strerror}).", path=name, fix="check the file's permissions."
+        ) from exc
+    return extract_bytes(data, name, max_bytes=max_bytes)
+
+
+def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Like :func:`extract`, for content already in memory; ``name`` is used in messages and by sniffing."""
+    if len(data) > max_bytes:
+        raise _too_large(len(data), max_bytes, name)
+    fmt = sniff(data, name)
+    if fmt == "pdf":
+        document = extract_pdf(data, name)
+    elif fmt == "docx":
+        document = extract_docx(data, name)
+    else:
+        document = extract_text_document(data, name, fmt)
+    if not has_words(document.full_text):
+        raise EmptyFileError(
+            "the document holds no words.",
+            path=name,
+            fix="check that you picked the right file and that its text is not only in images.",
+        )
+    return document
