@@ -1,0 +1,124 @@
+"""Text normalisation shared by the job-ad analyser and the matcher.
+
+Both sides of a match go through the same steps, so "Quantisation", "quantization" and "quantizations"
+all become the key ``("quantization",)``: Unicode NFKC (which also splits ligatures such as "ﬁ"), case
+folding, UK→US spelling, and plural stripping. Inflections other than plurals are left alone on purpose:
+"sparked" must not become "Spark".
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+# A token is a run of letters/digits, optionally followed by "+" or "#" (C++, C#, F#). Everything else
+# (spaces, "-", "/", ".", "_", "&") separates tokens, so "scikit-learn" ~ "scikit learn" and
+# "CI/CD" ~ "ci cd".
+_TOKEN = re.compile(r"[^\W_]+(?:\+\+|\+|#)?", re.UNICODE)
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "’": "'", "‘": "'",
+                         "™": None, "®": None, "©": None})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a line: its matching key, its surface text and where it sits."""
+
+    key: str  # folded, US spelling, singular
+    folded: str  # folded only (case and NFKC)
+    surface: str  # as written
+    start: int  # character offsets in the line
+    end: int
+
+
+@functools.cache
+def _spelling() -> dict[str, str]:
+    table: dict[str, str] = {}
+    src = resources.files("scanner.keyword_lists") / "spelling_uk_us.tsv"
+    if not src.is_file():
+        return table
+    with src.open(encoding="utf-8") as fh:
+        rows = csv.reader((ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t")
+        for row in rows:
+            if len(row) >= 2 and row[0] != "uk":
+                table[row[0].strip().lower()] = row[1].strip().lower()
+    return table
+
+
+_UK_SUFFIXES = (
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("yses", "yzes"),
+    ("ysed", "yzed"),
+    ("ysing", "yzing"),
+    ("yse", "yze"),
+)
+
+
+def us_spelling(word: str) -> str:
+    """US spelling of a folded word: the spelling table first, then the -isation/-ise family."""
+    table = _spelling()
+    if word in table:
+        return table[word]
+    for uk, us in _UK_SUFFIXES:
+        if word.endswith(uk) and len(word) > len(uk) + 2:
+            return word[: -len(uk)] + us
+    return word
+
+
+def singular(word: str) -> str:
+    """Strip an English plural ending; conservative and applied to both sides alike."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def fold(text: str) -> str:
+    """NFKC, unified dashes and quotes, lower case."""
+    return unicodedata.normalize("NFKC", text.translate(_DASHES)).translate(_DASHES).casefold()
+
+
+@functools.lru_cache(maxsize=65536)
+def word_key(folded_word: str) -> str:
+    return singular(us_spelling(folded_word))
+
+
+def normalize_line(line: str) -> str:
+    """NFKC with unified dashes and quotes: the string that token offsets refer to."""
+    return unicodedata.normalize("NFKC", line.translate(_DASHES)).translate(_DASHES)
+
+
+def tokenize(line: str) -> list[Token]:
+    """Tokens of one line, with keys for matching and offsets into ``normalize_line(line)``."""
+    norm = normalize_line(line)
+    out: list[Token] = []
+    for m in _TOKEN.finditer(norm):
+        surface = m.group()
+        folded = surface.casefold()
+        out.append(Token(word_key(folded), folded, surface, m.start(), m.end()))
+    return out
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """Matching key of a taxonomy term or alias."""
+    return tuple(t.key for t in tokenize(phrase))
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, str]]:
+    for i, line in enumerate(text.split("\n")):
+        if line.strip():
+            yield i, line

@@ -1,0 +1,103 @@
+"""Taxonomy files: the built-in lists, user overrides and validation with line numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanner import TaxonomyError, load_taxonomy
+from scanner.errors import FileMissingError
+from scanner.taxonomy import builtin_taxonomy, check_taxonomy, parse_taxonomy
+
+REQUIRED_CATEGORIES = {
+    "languages", "dl_frameworks", "classical_ml", "llm_genai", "serving_inference", "mlops",
+    "data_feature_stores", "cloud_ml", "infrastructure", "monitoring", "optimization", "evaluation",
+    "soft_skills",
+}
+
+
+def test_builtin_taxonomy_is_large_and_covers_every_category() -> None:
+    tax = builtin_taxonomy()
+    assert len(tax) >= 250
+    counts = tax.categories()
+    assert counts.keys() >= REQUIRED_CATEGORIES
+    assert all(counts[c] >= 10 for c in REQUIRED_CATEGORIES)
+
+
+@pytest.mark.parametrize("name", ["Triton Inference Server", "TorchServe", "vLLM", "ONNX Runtime", "TensorRT",
+                                  "MLflow", "Kubeflow", "Apache Airflow", "DVC", "Apache Spark", "Apache Kafka",
+                                  "Feast", "Tecton", "drift detection", "Evidently AI", "WhyLogs", "Prometheus",
+                                  "quantization", "pruning", "knowledge distillation", "A/B testing", "PyTorch"])
+def test_builtin_taxonomy_has_the_design_card_terms(name: str) -> None:
+    assert builtin_taxonomy().get(name) is not None, name
+
+
+def test_builtin_taxonomy_has_aliases_for_acronyms() -> None:
+    tax = builtin_taxonomy()
+    k8s = tax.index[("k8s",)]
+    assert k8s[0].term.name == "Kubernetes"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "extra.csv"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_user_taxonomy_adds_and_overrides_terms(tmp_path: Path) -> None:
+    p = write(tmp_path, "term,category,aliases,flags\n"
+                        "Acme Flow,mlops,acmeflow|acme-flow,\n"
+                        "Kubernetes,infrastructure,k8s|kube|kubes,\n"
+                        "Feast,,,off\n".replace("Feast,,,off", "Feast,data_feature_stores,,off"))
+    tax = load_taxonomy(p)
+    assert tax.get("Acme Flow") is not None
+    assert tax.get("Kubernetes") is not None and "kubes" in tax.get("Kubernetes").aliases  # type: ignore[union-attr]
+    assert tax.get("Feast") is None
+    assert len(tax) == len(builtin_taxonomy())  # one added, one replaced, one removed
+
+
+def test_check_reports_every_problem_with_its_line(tmp_path: Path) -> None:
+    p = write(tmp_path, "term,category,aliases,flags\n"
+                        "# a comment line\n"
+                        "Good Tool,mlops,gt,\n"
+                        ",mlops,,\n"                        # line 4: empty term
+                        "Other,Bad Category,,\n"           # line 5: category
+                        "Third,mlops,,shiny\n"             # line 6: flag
+                        "Good Tool,mlops,,\n"              # line 7: duplicate
+                        "Fourth,mlops,k8s,\n"              # line 8: alias of a built-in term
+                        "Fifth,mlops\n"                    # line 9: columns
+                        "Sixth,mlops,a||b,\n")             # line 10: empty alias
+    problems = check_taxonomy(p)
+    lines = [pr.line for pr in problems]
+    assert lines == [4, 5, 6, 7, 8, 9, 10]
+    assert "empty" in problems[0].message
+    assert "lower_snake_case" in problems[1].message
+    assert "shiny" in problems[2].message
+    assert "line 3" in problems[3].message
+    assert "Kubernetes" in problems[4].message
+    assert "4 columns" in problems[5].message
+
+
+def test_load_refuses_a_file_with_problems_and_names_it(tmp_path: Path) -> None:
+    p = write(tmp_path, "term,category\nx,y\n")
+    with pytest.raises(TaxonomyError) as err:
+        load_taxonomy(p)
+    assert str(p) in str(err.value)
+    assert "cvscan taxonomy check" in str(err.value)
+    assert err.value.problems[0].line == 1
+
+
+def test_missing_taxonomy_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileMissingError, match="no such taxonomy file"):
+        load_taxonomy(tmp_path / "nope.csv")
+
+
+def test_empty_file_is_a_problem() -> None:
+    assert parse_taxonomy("").problems[0].line == 1
+
+
+def test_off_flag_must_name_a_builtin_term(tmp_path: Path) -> None:
+    p = write(tmp_path, "term,category,aliases,flags\nNot A Real Term,mlops,,off\n")
+    problems = check_taxonomy(p)
+    assert len(problems) == 1 and problems[0].line == 2
