@@ -1,0 +1,147 @@
+"""TF-IDF against a background corpus of job ads shipped with the package.
+
+The background corpus (``keyword_lists/background_jobs.txt``) gives document frequencies, so words that
+every ad uses ("team", "experience", "competitive salary") weigh little and an ad's own rare terms weigh
+much. The weighting is scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` exactly (smooth idf, l2
+norm; ``tests/test_similarity.py`` checks the two agree), computed here on sparse dicts because importing
+scikit-learn takes longer (about 1.5 s) than the rest of a scan.
+
+The corpus's document frequencies are shipped precomputed in ``keyword_lists/background_df.tsv`` (counting
+them costs a quarter of a second per process); ``keyword_lists/tools/build_df.py`` rewrites that file after the
+corpus changes, and a test fails when the two disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from importlib import resources
+
+from .normalize import tokenize
+
+# scikit-learn's ENGLISH_STOP_WORDS plus contraction fragments and abbreviations.
+_STOP = """a about above across after afterwards again against all almost alone along already also although
+always am among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere are around as
+at back be became because become becomes becoming been before beforehand behind being below beside besides
+between beyond bill both bottom but by call can cannot cant co con could couldnt cry de describe detail do done
+down due during each eg eight either eleven else elsewhere empty enough etc even ever every everyone everything
+everywhere except few fifteen fifty fill find fire first five for former formerly forty found four from front
+full further get give go had has hasnt have he hence her here hereafter hereby herein hereupon hers herself him
+himself his how however hundred i ie if in inc indeed interest into is it its itself keep last latter latterly
+least less ltd made many may me meanwhile might mill mine more moreover most mostly move much must my myself name
+namely neither never nevertheless next nine no nobody none noone nor not nothing now nowhere of off often on once
+one only onto or other others otherwise our ours ourselves out over own part per perhaps please put rather re
+same see seem seemed seeming seems serious several she should show side since sincere six sixty so some somehow
+someone something sometime sometimes somewhere still such system take ten than that the their them themselves
+then thence there thereafter thereby therefore therein thereupon these they thick thin third this those though
+three through throughout thru thus to together too top toward towards twelve twenty two un under until up upon us
+very via was we well were what whatever when whence whenever where whereafter whereas whereby wherein whereupon
+wherever whether which while whither who whoever whole whom whose why will with within without would yet you your
+yours yourself yourselves s t ll ve d m e g"""
+STOP_WORDS: frozenset[str] = frozenset(_STOP.split())
+
+Vector = Mapping[str, float]
+
+
+def analyze(text: str) -> list[str]:
+    """Unigram and bigram keys of a text, stop words removed (the same keys the matcher uses)."""
+    feats: list[str] = []
+    for line in text.split("\n"):
+        keys = [t.key for t in tokenize(line)]
+        keep = [k if (k not in STOP_WORDS and not k.isdigit() and len(k) > 1) else None for k in keys]
+        feats.extend(k for k in keep if k)
+        feats.extend(f"{a} {b}" for a, b in itertools.pairwise(keep) if a and b)
+    return feats
+
+
+def background_documents() -> list[str]:
+    src = resources.files("scanner.keyword_lists") / "background_jobs.txt"
+    with src.open(encoding="utf-8") as fh:
+        return [ln.strip() for ln in fh if ln.strip() and not ln.startswith("#")]
+
+
+DF_FILE = "background_df.tsv"
+
+
+def document_frequencies(documents: Iterable[str]) -> tuple[int, Counter[str]]:
+    """Number of documents and, per feature, how many documents contain it."""
+    df: Counter[str] = Counter()
+    n = 0
+    for doc in documents:
+        df.update(set(analyze(doc)))
+        n += 1
+    return n, df
+
+
+def format_frequencies(n: int, df: Mapping[str, int]) -> str:
+    lines = [f"# document frequencies of background_jobs.txt; made by keyword_lists/tools/build_df.py\n#n\t{n}\n"]
+    lines += [f"{f}\t{c}\n" for f, c in sorted(df.items())]
+    return "".join(lines)
+
+
+def _shipped_frequencies() -> tuple[int, dict[str, int]]:
+    text = (resources.files("scanner.keyword_lists") / DF_FILE).read_text(encoding="utf-8")
+    n = 0
+    df: dict[str, int] = {}
+    for line in text.splitlines():
+        if line.startswith("#n\t"):
+            n = int(line[3:])
+        elif line and not line.startswith("#"):
+            feature, _, count = line.rpartition("\t")
+            df[feature] = int(count)
+    return n, df
+
+
+class BackgroundModel:
+    """Document frequencies of a background corpus and the TF-IDF weighting they give."""
+
+    def __init__(self, documents: Iterable[str] | None = None, *, frequencies: tuple[int, Mapping[str, int]] | None = None,
+                 ) -> None:
+        if frequencies is None:
+            frequencies = document_frequencies(documents or ())
+        n, df = frequencies
+        self.n_documents = n
+        # smooth idf, as scikit-learn: ln((1 + n) / (1 + df)) + 1
+        self.idf_: dict[str, float] = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
+        self.unseen_idf = math.log(1 + n) + 1.0
+
+    def idf(self, feature: str) -> float:
+        return self.idf_.get(feature, self.unseen_idf)
+
+    def vector(self, text: str) -> dict[str, float]:
+        """l2-normalised sublinear TF-IDF vector; features unseen in the background are ignored."""
+        counts = Counter(analyze(text))
+        vec = {f: (1.0 + math.log(c)) * self.idf_[f] for f, c in counts.items() if f in self.idf_}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {f: v / norm for f, v in vec.items()} if norm else {}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(f, 0.0) for f, v in a.items())
+
+
+@functools.cache
+def background_model() -> BackgroundModel:
+    """The model of the shipped corpus (loaded once per process)."""
+    return BackgroundModel(frequencies=_shipped_frequencies())
+
+
+def idf(feature: str) -> float:
+    """Inverse document frequency of a key (or "a b" bigram) in the background corpus."""
+    return background_model().idf(feature)
+
+
+def max_idf() -> float:
+    return background_model().unseen_idf
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Cosine similarity (0-1) of two texts under the background TF-IDF weighting."""
+    model = background_model()
+    return cosine(model.vector(a), model.vector(b))
+

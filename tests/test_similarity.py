@@ -1,0 +1,56 @@
+"""The background TF-IDF model agrees with scikit-learn's TfidfVectorizer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from scanner.similarity import BackgroundModel, analyze, background_model, text_similarity
+
+DOCS = [
+    "We are hiring a Machine Learning Engineer to build PyTorch models and serve them with Triton.",
+    "Retail store manager: scheduling, inventory management and customer service for a busy store.",
+    "Data scientist with SQL, Python, statistics and A/B testing; dashboards in Tableau.",
+    "Chef de partie: prepare sauces, manage the pass, keep the kitchen clean and safe.",
+]
+PAIRS = [
+    ("Built PyTorch models served on Triton with low latency", "Machine Learning Engineer, PyTorch, Triton serving"),
+    ("Managed inventory and scheduling for a retail store", "Store manager: inventory, customer service"),
+    ("Prepared sauces in a busy kitchen", "Data scientist, SQL and statistics"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS)
+def test_cosine_equals_scikit_learn(a: str, b: str) -> None:
+    ours = BackgroundModel(DOCS)
+    ref = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, dtype=np.float64).fit(DOCS)
+    m = ref.transform([a, b])
+    expected = float(cosine_similarity(m[0], m[1])[0, 0])
+    got = sum(v * ours.vector(b).get(f, 0.0) for f, v in ours.vector(a).items())
+    assert got == pytest.approx(expected, abs=1e-9)
+    names = ref.get_feature_names_out()
+    for name, value in zip(names, ref.idf_, strict=True):
+        assert ours.idf(name) == pytest.approx(value)
+
+
+def test_background_model_weights_boilerplate_low_and_tools_high() -> None:
+    model = background_model()
+    assert model.n_documents > 1000
+    assert model.idf("experience") < model.idf("pytorch") <= model.unseen_idf
+    assert model.idf("team") < model.idf("kubernete")  # keys are singular: "kubernetes" -> "kubernete"
+
+
+def test_similarity_ranks_related_texts_higher() -> None:
+    ml = "Machine learning engineer: PyTorch, model serving, Kubernetes, MLflow, drift detection"
+    assert text_similarity(ml, "Deployed PyTorch models on Kubernetes with MLflow tracking") > text_similarity(
+        ml, "Managed a retail store team and weekly rotas")
+    assert text_similarity("", ml) == 0.0
+
+
+def test_shipped_frequencies_match_the_corpus() -> None:
+    from scanner.similarity import _shipped_frequencies, background_documents, document_frequencies
+
+    n, df = document_frequencies(background_documents())
+    assert _shipped_frequencies() == (n, dict(df)), "run keyword_lists/tools/build_df.py after editing the corpus"
