@@ -1,0 +1,156 @@
+"""The scan pipeline: extraction → job-ad analysis and CV structure → matching → score → report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import EmptyFileError, SettingsError
+from .extract import extract
+from .jobad import PHRASE_CATEGORY, analyze_job
+from .matching import Occurrence, best_kind, find_terms, fuzzy_find, join_wrapped
+from .records import (
+    CVStructure,
+    Document,
+    JobPosting,
+    JobSummary,
+    KeywordHit,
+    MissingKeyword,
+    Report,
+)
+from .scoring import score_components, total
+from .similarity import text_similarity
+from .structure import parse_structure
+from .taxonomy import Taxonomy, Term, load_taxonomy
+
+# Where a term's evidence is most convincing, best first (sections named by CVStructure).
+_EVIDENCE_RANK = {"experience": 0, "projects": 1, "summary": 2, None: 3}
+_EVIDENCE_CHARS = 240
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSettings:
+    """Options of a scan; each is checked when the settings are made."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    fuzzy_threshold: float = 90.0
+    taxonomy_path: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_file_bytes <= 1024**3:
+            raise SettingsError(f"max_file_bytes must be between 1 and 1 GiB, not {self.max_file_bytes}.")
+        if not 75.0 <= self.fuzzy_threshold <= 100.0:
+            raise SettingsError(
+                f"fuzzy_threshold must be between 75 and 100, not {self.fuzzy_threshold}; "
+                "lower values match unrelated words.")
+
+
+def job_from_text(text: str, *, taxonomy: Taxonomy | None = None, source: str = "job ad") -> JobPosting:
+    """Analyse a job ad given as text."""
+    if not text.strip():
+        raise EmptyFileError("the job ad is empty.", path=source, fix="give the job ad's text.")
+    return analyze_job(text, taxonomy or load_taxonomy(), source=source)
+
+
+def load_job(path: str | os.PathLike[str], *, taxonomy: Taxonomy | None = None,
+             settings: ScanSettings | None = None) -> JobPosting:
+    """Read a job ad from a file (text, Markdown, PDF or DOCX) and analyse it."""
+    settings = settings or ScanSettings()
+    doc = extract(path, max_bytes=settings.max_file_bytes)
+    return job_from_text(doc.full_text, taxonomy=taxonomy, source=str(path))
+
+
+def _line_sections(doc: Document, structure: CVStructure) -> list[str | None]:
+    sections: list[str | None] = [None] * len(doc.lines)
+    for s in structure.sections:
+        for i in range(s.start_line, min(s.end_line, len(sections))):
+            sections[i] = s.name
+    return sections
+
+
+def _evidence(occs: Sequence[Occurrence], lines: Sequence[str], sections: Sequence[str | None]) -> Occurrence:
+    def rank(o: Occurrence) -> tuple[int, int, int]:
+        section = sections[o.line] if o.line < len(sections) else None
+        # Among equally placed lines prefer a sentence (several words) to a list entry.
+        words = len(lines[o.line].split())
+        return (_EVIDENCE_RANK.get(section, 3), 0 if words >= 6 else 1, o.line)
+
+    return min(occs, key=rank)
+
+
+def _job_terms_taxonomy(job: JobPosting, taxonomy: Taxonomy) -> Taxonomy:
+    terms: list[Term] = []
+    for jt in job.terms:
+        known = taxonomy.get(jt.term) if jt.source == "taxonomy" else None
+        terms.append(known or Term(jt.term, jt.category if jt.source == "taxonomy" else PHRASE_CATEGORY))
+    return Taxonomy(terms)
+
+
+def match_keywords(
+    doc: Document,
+    structure: CVStructure,
+    job: JobPosting,
+    taxonomy: Taxonomy,
+    *,
+    fuzzy_threshold: float = 90.0,
+) -> tuple[tuple[KeywordHit, ...], tuple[MissingKeyword, ...]]:
+    """The ad's terms found in the CV (with counts, match kind and evidence) and those missing."""
+    logical = join_wrapped(doc.lines, breaks={s.start_line for s in structure.sections})
+    lines = [text for _, text in logical]
+    by_line = _line_sections(doc, structure)
+    sections = [by_line[first] if first < len(by_line) else None for first, _ in logical]
+    wanted = _job_terms_taxonomy(job, taxonomy)
+    found = find_terms(lines, wanted)
+    matched: list[KeywordHit] = []
+    missing: list[MissingKeyword] = []
+    for jt in job.terms:
+        occs = found.get(jt.term)
+        if not occs:
+            term = wanted.get(jt.term)
+            occs = fuzzy_find(term, lines, taxonomy, threshold=fuzzy_threshold) if term else []
+        if not occs:
+            missing.append(MissingKeyword(jt.term, jt.category, jt.importance, jt.job_count, jt.weight))
+            continue
+        ev = _evidence(occs, lines, sections)
+        matched.append(KeywordHit(
+            term=jt.term,
+            category=jt.category,
+            importance=jt.importance,
+            cv_count=len(occs),
+            job_count=jt.job_count,
+            match=best_kind([o.kind for o in occs]),
+            evidence=" ".join(lines[ev.line].split())[:_EVIDENCE_CHARS],
+            weight=jt.weight,
+            section=sections[ev.line] if ev.line < len(sections) else None,
+        ))
+    return tuple(matched), tuple(missing)
+
+
+def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None = None,
+                  settings: ScanSettings | None = None) -> Report:
+    """Score an extracted CV against an analysed job ad."""
+    settings = settings or ScanSettings()
+    taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
+    structure = parse_structure(doc)
+    matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold)
+    components = score_components(job, matched, missing, structure, doc.full_text,
+                                  text_similarity(doc.full_text, job.text))
+    return Report(
+        file=doc.source,
+        score=total(components),
+        breakdown=components,
+        job=JobSummary(job.title, job.years_required, job.degree_required),
+        matched=matched,
+        missing=missing,
+    )
+
+
+def scan(cv: str | os.PathLike[str] | Document, job: str | os.PathLike[str] | JobPosting, *,
+         taxonomy: Taxonomy | None = None, settings: ScanSettings | None = None) -> Report:
+    """Scan a CV (a path or an extracted Document) against a job ad (a path or an analysed JobPosting)."""
+    settings = settings or ScanSettings()
+    taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
+    posting = job if isinstance(job, JobPosting) else load_job(job, taxonomy=taxonomy, settings=settings)
+    doc = cv if isinstance(cv, Document) else extract(cv, max_bytes=settings.max_file_bytes)
+    return scan_document(doc, posting, taxonomy=taxonomy, settings=settings)

@@ -1,0 +1,17 @@
+"""Shared test helpers: fixture paths and golden-file handling."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+GOLDEN = FIXTURES / "golden"
+UPDATE_GOLDEN = os.environ.get("CVSCAN_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES

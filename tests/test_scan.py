@@ -1,0 +1,101 @@
+"""The whole scan on fixture documents: golden JSON, schema, determinism, format independence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
+
+from scanner import Report, ScanSettings, load_job, report_schema, scan, to_dict, to_json
+from scanner.errors import SettingsError
+from scanner.records import JobPosting
+
+CVS = ["cv_ml_single_column.pdf", "cv_ml_two_column.pdf", "cv_plain.txt", "cv_markdown.md",
+       "cv_data_scientist.docx", "cv_textbox.docx", "cv_java_developer.txt"]
+JOBS = ["job_ml_engineer.txt", "job_data_scientist.txt", "job_store_manager.txt"]
+
+
+@pytest.fixture(scope="module")
+def jobs() -> dict[str, JobPosting]:
+    return {name: load_job(FIXTURES / name) for name in JOBS}
+
+
+def report_dict(cv: str, job: JobPosting) -> dict[str, Any]:
+    data = to_dict(scan(FIXTURES / cv, job))
+    data["file"] = Path(data["file"]).name
+    return data
+
+
+@pytest.mark.parametrize("cv", CVS)
+@pytest.mark.parametrize("job_name", JOBS)
+def test_scan_matches_golden_and_schema(cv: str, job_name: str, jobs: dict[str, JobPosting]) -> None:
+    data = report_dict(cv, jobs[job_name])
+    jsonschema.validate(data, report_schema())
+    golden = GOLDEN / "scan" / f"{Path(cv).stem}__{Path(job_name).stem}.json"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}; run with CVSCAN_UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_ml_cv_beats_other_cvs_on_the_ml_ad(jobs: dict[str, JobPosting]) -> None:
+    ml = jobs["job_ml_engineer.txt"]
+    ours = scan(FIXTURES / "cv_ml_single_column.pdf", ml).score
+    assert ours > scan(FIXTURES / "cv_data_scientist.docx", ml).score + 15
+    assert ours > scan(FIXTURES / "cv_java_developer.txt", ml).score + 15
+    ds = jobs["job_data_scientist.txt"]
+    assert scan(FIXTURES / "cv_data_scientist.docx", ds).score > scan(FIXTURES / "cv_java_developer.txt", ds).score
+
+
+def test_same_cv_in_every_format_gives_the_same_keywords(jobs: dict[str, JobPosting]) -> None:
+    ml = jobs["job_ml_engineer.txt"]
+    sets = {}
+    scores = {}
+    for cv in ("cv_ml_single_column.pdf", "cv_ml_two_column.pdf", "cv_plain.txt", "cv_markdown.md"):
+        r = scan(FIXTURES / cv, ml)
+        sets[cv] = {h.term for h in r.matched}
+        scores[cv] = r.score
+    first = next(iter(sets.values()))
+    assert all(s == first for s in sets.values()), sets
+    assert max(scores.values()) - min(scores.values()) <= 3, scores
+
+
+def test_aliases_and_spellings_in_the_report(jobs: dict[str, JobPosting]) -> None:
+    r = scan(FIXTURES / "cv_ml_two_column.pdf", jobs["job_ml_engineer.txt"])
+    hits = {h.term: h for h in r.matched}
+    assert hits["Kubernetes"].match == "alias"  # the CV says only "k8s"
+    assert "k8s" in hits["Kubernetes"].evidence
+    assert "quantisation" in hits["quantization"].evidence  # UK spelling, through the alias "int8 quantization"
+    assert hits["PyTorch"].section == "experience"
+    assert hits["PyTorch"].cv_count >= 2
+
+
+def test_breakdown_is_complete_and_adds_up(jobs: dict[str, JobPosting]) -> None:
+    r = scan(FIXTURES / "cv_ml_single_column.pdf", jobs["job_ml_engineer.txt"])
+    assert {c.component for c in r.breakdown} == {"hard_skills", "soft_skills", "job_title", "experience",
+                                                   "education", "text_similarity", "parseability"}
+    assert sum(c.weight for c in r.breakdown) == pytest.approx(1.0)
+    assert r.score == pytest.approx(sum(c.score * c.weight for c in r.breakdown), abs=0.05)
+
+
+def test_output_is_deterministic(jobs: dict[str, JobPosting]) -> None:
+    a = to_json(scan(FIXTURES / "cv_data_scientist.docx", jobs["job_data_scientist.txt"]))
+    b = to_json(scan(FIXTURES / "cv_data_scientist.docx", FIXTURES / "job_data_scientist.txt"))
+    assert a == b
+
+
+def test_scan_accepts_paths_as_strings() -> None:
+    r = scan(str(FIXTURES / "cv_plain.txt"), str(FIXTURES / "job_ml_engineer.txt"))
+    assert isinstance(r, Report) and r.file.endswith("cv_plain.txt")
+
+
+@pytest.mark.parametrize("kw", [{"max_file_bytes": 0}, {"fuzzy_threshold": 40.0}])
+def test_settings_validate_themselves(kw: dict[str, Any]) -> None:
+    with pytest.raises(SettingsError, match=next(iter(kw))):
+        ScanSettings(**kw)
