@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import click
 
 from .errors import ScannerError
+from .extract import extract
 from .pipeline import ScanSettings, job_from_text, load_job, scan
 from .records import Report
 from .render import FORMATS, render
@@ -95,7 +97,8 @@ def demo(fmt: str) -> None:
     samples = resources.files("scanner.samples")
     try:
         with resources.as_file(samples / "sample_cv.pdf") as cv, resources.as_file(samples / "sample_job.txt") as ad:
-            report = scan(cv, ad)
+            doc = replace(extract(cv), source="sample_cv.pdf (bundled sample)")
+            report = scan(doc, ad)
     except ScannerError as exc:
         raise CLIError(str(exc)) from exc
     _emit(report, fmt, None)
