@@ -1,0 +1,323 @@
+"""PDF text in reading order, with layout facts, from PDFium (pypdfium2): the fast engine, extra ``fast``.
+
+PDFium gives each character of a page's text layer with its origin and advance. Characters are cut into the
+same :class:`~._layout.Fragment` runs the pypdf engine builds (a run ends where PDFium had to insert a space
+or line break itself, i.e. where the text jumps), so rows, columns, reading order and running headers come
+from the shared geometry in :mod:`._layout`, and both engines agree on text and layout facts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib
+import importlib.util
+import itertools
+import re
+import warnings
+from functools import cache
+from types import ModuleType
+from typing import Any, Literal
+
+from ..errors import (
+    CorruptDocumentError,
+    EmptyFileError,
+    EncryptedDocumentError,
+    NoTextLayerError,
+    SettingsError,
+)
+from ..records import Document, PageFacts
+from ._layout import Fragment, group_rows
+from .pdf import _REEXPORT, _assemble, _FontMetrics, _Page
+
+PdfEngine = Literal["auto", "pypdf", "pdfium"]
+#: The values ``engine`` takes, for option parsers.
+PDF_ENGINES: tuple[str, ...] = ("auto", "pypdf", "pdfium")
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_FORM_DEPTH = 5  # form XObjects nested deeper than this are not searched for images (as in the pypdf engine)
+
+
+@cache
+def _pdfium() -> tuple[ModuleType, ModuleType] | None:
+    """pypdfium2 and its raw bindings, or None when the extra is not installed (or cannot load)."""
+    if importlib.util.find_spec("pypdfium2") is None:
+        return None
+    try:
+        return importlib.import_module("pypdfium2"), importlib.import_module("pypdfium2.raw")
+    except Exception:  # a broken install (missing shared library ...) counts as not installed
+        return None
+
+
+def available() -> bool:
+    """Whether the PDFium engine can be used (``pip install 'cvscan[fast]'``)."""
+    return _pdfium() is not None
+
+
+def resolve_engine(engine: str) -> Literal["pypdf", "pdfium"]:
+    """The PDF engine to use: ``auto`` is PDFium when it is installed, else pypdf."""
+    if engine == "pypdf":
+        return "pypdf"
+    if engine == "auto":
+        return "pdfium" if available() else "pypdf"
+    if engine == "pdfium":
+        if not available():
+            raise SettingsError(
+                "the PDF engine 'pdfium' is not installed.",
+                fix="install it with `pip install 'cvscan[fast]'`, or use the engine 'pypdf' or 'auto'.",
+            )
+        return "pdfium"
+    raise SettingsError(f"the PDF engine must be one of {', '.join(PDF_ENGINES)}, not {engine!r}.")
+
+
+# --- one page ---------------------------------------------------------------------------------------------
+
+
+class _Chars:
+    """Per-character queries on one PDFium text page, with the ctypes out-parameters allocated once."""
+
+    def __init__(self, raw: ModuleType, textpage: Any) -> None:
+        self.c = raw
+        self.tp = textpage
+        self._x = ctypes.c_double()
+        self._y = ctypes.c_double()
+        self._rect = raw.FS_RECTF()
+        self._matrix = raw.FS_MATRIX()
+        self._font = ctypes.create_string_buffer(256)
+        self._flags = ctypes.c_int()
+        self._names: dict[bytes, str] = {}
+
+    def text(self, count: int) -> str:
+        """The page's characters, one per index (PDFium's own text, outside the BMP too)."""
+        buffer = (ctypes.c_ushort * (count + 1))()
+        written = self.c.FPDFText_GetText(self.tp, 0, count, buffer)
+        text = bytes(buffer)[: max(written - 1, 0) * 2].decode("utf-16-le", errors="replace")
+        if len(text) == count:
+            return text
+        unicode = self.c.FPDFText_GetUnicode  # surrogate pairs or dropped characters: one call each
+        return "".join(chr(u) if 0 < u < 0x110000 and not 0xD800 <= u < 0xE000 else "\ufffd"
+                       for u in (unicode(self.tp, i) for i in range(count)))
+
+    def generated(self, index: int) -> bool:
+        return bool(self.c.FPDFText_IsGenerated(self.tp, index) == 1)
+
+    def origin(self, index: int) -> tuple[float, float]:
+        self.c.FPDFText_GetCharOrigin(self.tp, index, self._x, self._y)
+        return self._x.value, self._y.value
+
+    def box(self, index: int) -> tuple[float, float, float]:
+        """Left, right and bottom of the character's loose box, which spans origin to origin + advance."""
+        rect = self._rect
+        self.c.FPDFText_GetLooseCharBox(self.tp, index, rect)
+        return rect.left, rect.right, rect.bottom
+
+    def matrix(self, index: int) -> tuple[float, float, float, float]:
+        m = self._matrix
+        if not self.c.FPDFText_GetMatrix(self.tp, index, m):
+            return (1.0, 0.0, 0.0, 1.0)
+        return (m.a, m.b, m.c, m.d)
+
+    def size(self, index: int) -> float:
+        return float(self.c.FPDFText_GetFontSize(self.tp, index))
+
+    def font(self, index: int) -> str | None:
+        length = self.c.FPDFText_GetFontInfo(self.tp, index, self._font, len(self._font), self._flags)
+        if not 0 < length <= len(self._font):
+            return None
+        raw = self._font.value
+        name = self._names.get(raw)
+        if name is None:
+            name = self._names[raw] = _SUBSET.sub("", raw.decode("latin-1").strip())
+        return name or None
+
+
+def _runs(chars: _Chars, text: str) -> list[tuple[int, int]]:
+    """Index ranges of the page's text runs: PDFium's own spaces and line breaks mark where text jumps."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for index, char in enumerate(text):
+        if char.isspace() and (char in "\r\n" or chars.generated(index)):
+            if start is not None:
+                runs.append((start, index))
+                start = None
+        elif start is None and not char.isspace():
+            start = index
+    if start is not None:
+        runs.append((start, len(text)))
+    return runs
+
+
+def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragment], list[str]]:
+    """The page's upright text as fragments, and its rotated text."""
+    fragments: list[Fragment] = []
+    rotated: list[str] = []
+    for start, end in _runs(chars, text):
+        name = chars.font(start)  # the font a run starts in: a call per character would cost more time
+        if name:
+            fonts.add(name)
+        a, b, c, d = chars.matrix(start)
+        if not (a > 0 and d > 0 and abs(b) < 0.1 * a and abs(c) < 0.1 * d):
+            rotated.append(text[start:end].strip())
+            continue
+        size = abs(chars.size(start) * d) or 1.0
+        fragments += _pieces(chars, text, start, end, size)
+    return fragments, rotated
+
+
+def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list[Fragment]:
+    """Cut a run where its characters do not follow one another (over-prints, baseline jumps, gaps that the
+    shared geometry judges), and put a space where a gap is wider than the run's usual one by a word space:
+    PDFium sets words drawn apart side by side without a space of its own when the gap is small."""
+    boxes = [chars.box(index) for index in range(start, end)]
+    # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
+    pens = list(itertools.accumulate((box[1] for box in boxes), max))
+    gaps = sorted(boxes[i + 1][0] - pens[i] for i in range(len(boxes) - 1))
+    usual = min(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
+    out: list[Fragment] = []
+    first = 0
+    parts: list[str] = [text[start]]
+    for i in range(1, len(boxes)):
+        gap = boxes[i][0] - pens[i - 1]
+        if boxes[i][:2] == boxes[i - 1][:2]:  # a letter of the same ligature glyph
+            pass
+        elif gap > 0.12 * size or gap < -0.3 * size or abs(boxes[i][2] - boxes[i - 1][2]) > 0.3 * size:
+            _add(out, chars, "".join(parts), start + first, boxes[first][0], pens[i - 1], size)
+            first, parts = i, []
+            pens[i] = boxes[i][1]
+        elif gap - usual > 0.1 * size and not text[start + i].isspace() and not parts[-1].isspace():
+            parts.append(" ")
+        parts.append(text[start + i])
+    _add(out, chars, "".join(parts), start + first, boxes[first][0], pens[-1], size)
+    return out
+
+
+def _add(out: list[Fragment], chars: _Chars, piece: str, index: int, x0: float, x1: float, size: float) -> None:
+    text = piece.strip()
+    if text:
+        _, y = chars.origin(index + len(piece) - len(piece.lstrip()))
+        out.append(Fragment(text, x0, max(x0, x1), y, size))
+
+
+def _count_images(raw: ModuleType, parent: Any, form: bool, depth: int = 0) -> int:
+    count_objects = raw.FPDFFormObj_CountObjects if form else raw.FPDFPage_CountObjects
+    get_object = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
+    images = 0
+    for index in range(max(count_objects(parent), 0)):
+        obj = get_object(parent, index)
+        kind = raw.FPDFPageObj_GetType(obj) if obj else raw.FPDF_PAGEOBJ_UNKNOWN
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH:
+            images += _count_images(raw, obj, True, depth + 1)
+    return images
+
+
+def _hyperlinks(raw: ModuleType, document: Any, page: Any) -> list[str]:
+    links: list[str] = []
+    position = ctypes.c_int(0)
+    link = raw.FPDF_LINK()
+    while raw.FPDFLink_Enumerate(page, position, link):
+        action = raw.FPDFLink_GetAction(link)
+        if not action or raw.FPDFAction_GetType(action) != raw.PDFACTION_URI:
+            continue
+        length = raw.FPDFAction_GetURIPath(document, action, None, 0)
+        if length <= 1:
+            continue
+        buffer = ctypes.create_string_buffer(length)
+        raw.FPDFAction_GetURIPath(document, action, buffer, length)
+        target = buffer.value.decode("latin-1").strip()
+        if target:
+            links.append(target)
+    return links
+
+
+def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str]) -> tuple[_Page, list[str], bool]:
+    """One page: its facts and rows, its hyperlinks, and whether it draws anything at all."""
+    page = pdf.get_page(number - 1)
+    try:
+        left, bottom, right, top = page.get_mediabox()
+        textpage = page.get_textpage()
+        try:
+            chars = _Chars(raw, textpage.raw)
+            text = chars.text(textpage.count_chars())
+            fragments, rotated = _read_chars(chars, text, fonts)
+        finally:
+            textpage.close()
+        text_chars = sum(1 for f in fragments for ch in f.text if not ch.isspace())
+        text_chars += sum(1 for r in rotated for ch in r if not ch.isspace())
+        images = _count_images(raw, page.raw, False)
+        drawn = raw.FPDFPage_CountObjects(page.raw) > 0
+        links = _hyperlinks(raw, pdf.raw, page.raw)
+    finally:
+        page.close()
+    facts = PageFacts(number, float(right - left), float(top - bottom), 1, text_chars, images)
+    return _Page(facts, group_rows(fragments), rotated, None, (float(top), float(bottom))), links, drawn
+
+
+# --- the document -----------------------------------------------------------------------------------------
+
+
+def _open(pdfium: ModuleType, raw: ModuleType, data: bytes, name: str) -> Any:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
+            raise EncryptedDocumentError(
+                "the PDF is password-protected.",
+                path=name,
+                fix="remove the password: save or print an unprotected copy of the PDF and scan that.",
+            ) from exc
+        raise CorruptDocumentError(
+            f"the PDF cannot be parsed ({type(exc).__name__}: {exc}).", path=name, fix=_REEXPORT
+        ) from exc
+
+
+def extract_pdfium(data: bytes, name: str) -> Document:
+    """Extract a PDF's text in reading order with its layout facts, using PDFium."""
+    loaded = _pdfium()
+    if loaded is None:
+        resolve_engine("pdfium")  # raises the SettingsError that says how to install it
+        raise AssertionError("unreachable")
+    pdfium, raw = loaded
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PDFium's warnings are about forms and damage we report ourselves
+        pdf = _open(pdfium, raw, data, name)
+        try:
+            return _extract(pdf, raw, data, name)
+        finally:
+            pdf.close()
+
+
+def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str) -> Document:
+    count = len(pdf)
+    if count < 1:
+        raise CorruptDocumentError("the PDF has no pages.", path=name, fix=_REEXPORT)
+    fonts: set[str] = set()
+    read: list[_Page] = []
+    links: list[str] = []
+    drawn = False
+    failures: list[Exception] = []
+    for number in range(1, count + 1):
+        try:
+            page, page_links, page_drawn = _read_page(pdf, raw, number, fonts)
+        except Exception as exc:  # one damaged page should not lose the others
+            failures.append(exc)
+            read.append(_Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
+            continue
+        read.append(page)
+        links += page_links
+        drawn = drawn or page_drawn
+    if len(failures) == count:
+        first = failures[0]
+        raise CorruptDocumentError(
+            f"no page of the PDF can be read ({type(first).__name__}: {first}).", path=name, fix=_REEXPORT
+        ) from first
+    if all(p.facts.text_chars == 0 for p in read):
+        if drawn:
+            raise NoTextLayerError(
+                "the PDF has no text layer: its pages are images (it looks scanned), so an ATS reads nothing.",
+                path=name,
+                fix="export the PDF from the original document instead of scanning it, or run with --ocr.",
+            )
+        raise EmptyFileError("the PDF's pages are blank: no text and no images.", path=name, fix=_REEXPORT)
+    by_name: dict[int, tuple[Any, _FontMetrics]] = {index: (None, _FontMetrics({}, 0.0, font)) for index, font in enumerate(sorted(fonts))}
+    return _assemble(read, by_name, links, name, len(data))
