@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import stat
 
-from ..errors import EmptyFileError, FileMissingError, FileTooLargeError
+from ..errors import EmptyFileError, FileMissingError, FileTooLargeError, NoTextLayerError
 from ..records import Document
 from .docx import extract_docx
 from .pdf import extract_pdf
+from .pdfium import PDF_ENGINES, PdfEngine, extract_pdfium, resolve_engine
 from .sniff import sniff
 from .text import extract_text_document, has_words
 
-__all__ = ["DEFAULT_MAX_BYTES", "extract", "extract_bytes", "sniff"]
+__all__ = ["DEFAULT_MAX_BYTES", "PDF_ENGINES", "PdfEngine", "extract", "extract_bytes", "sniff"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -29,8 +30,15 @@ def _too_large(size: int, max_bytes: int, name: str) -> FileTooLargeError:
     )
 
 
-def extract(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read the file at ``path`` and return its text in reading order with layout facts."""
+def extract(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False,
+            engine: PdfEngine = "auto") -> Document:
+    """Read the file at ``path`` and return its text in reading order with layout facts.
+
+    ``ocr``: read PDF pages that are only images (scans) with Tesseract instead of raising
+    :class:`~scanner.errors.NoTextLayerError`; needs ``pip install 'cvscan[ocr]'`` and the tesseract program.
+    ``engine``: the PDF reader: ``pdfium`` (fast, ``pip install 'cvscan[fast]'``), ``pypdf`` (always
+    installed), or ``auto``, PDFium when it is installed.
+    """
     name = os.fspath(path)
     try:
         info = os.stat(name)
@@ -51,16 +59,18 @@ def extract(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES)
         raise FileMissingError(
             f"the file cannot be read ({exc.strerror}).", path=name, fix="check the file's permissions."
         ) from exc
-    return extract_bytes(data, name, max_bytes=max_bytes)
+    return extract_bytes(data, name, max_bytes=max_bytes, ocr=ocr, engine=engine)
 
 
-def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False,
+                  engine: PdfEngine = "auto") -> Document:
     """Like :func:`extract`, for content already in memory; ``name`` is used in messages and by sniffing."""
+    reader = resolve_engine(engine)  # a bad or missing engine fails for every file, not only for PDFs
     if len(data) > max_bytes:
         raise _too_large(len(data), max_bytes, name)
     fmt = sniff(data, name)
     if fmt == "pdf":
-        document = extract_pdf(data, name)
+        document = _extract_pdf(data, name, reader, ocr)
     elif fmt == "docx":
         document = extract_docx(data, name)
     else:
@@ -72,3 +82,17 @@ def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES)
             fix="check that you picked the right file and that its text is not only in images.",
         )
     return document
+
+
+def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool) -> Document:
+    if engine == "pdfium":
+        try:
+            document = extract_pdfium(data, name)
+        except NoTextLayerError:
+            if not ocr:
+                raise
+        else:
+            if not (ocr and document.layout.image_only_pages):
+                return document
+        # OCR reads the page images through pypdf: scanned pages take the pypdf engine.
+    return extract_pdf(data, name, ocr=ocr)

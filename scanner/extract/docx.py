@@ -60,6 +60,7 @@ class _Walker:
     tables: int = 0
     cells: int = 0
     text_boxes: int = 0
+    box_lines: list[str] = field(default_factory=list)
 
     def blocks(self, parent: Any) -> None:
         for child in parent:
@@ -83,7 +84,9 @@ class _Walker:
         self.lines.extend(text.split("\n"))
         for box in boxes:
             self.text_boxes += 1
+            start = len(self.lines)
             self.blocks(box)
+            self.box_lines += [line for line in self.lines[start:] if line.strip()]
 
     def _is_list_item(self, p: Any) -> bool:
         ppr = p.find(PPR)
@@ -150,6 +153,7 @@ class _Walker:
                 self.tables += sub.tables
                 self.cells += sub.cells
                 self.text_boxes += sub.text_boxes
+                self.box_lines += sub.box_lines
                 texts.append([line for line in sub.lines if line.strip()])
             if all(len(t) <= 1 for t in texts):
                 # A row of short cells reads as one line, like a table row in a plain-text ATS view.
@@ -238,6 +242,7 @@ def extract_docx(data: bytes, name: str) -> Document:
         footer_text=tuple(footers),
         images=images,
         text_boxes=walker.text_boxes,
+        text_box_text=tuple(clean_text(line) for line in walker.box_lines),
         fonts=tuple(fonts),
         hyperlinks=tuple(walker.links),
     )

@@ -263,8 +263,9 @@ def _open(data: bytes, name: str) -> PdfReader:
     return reader
 
 
-def extract_pdf(data: bytes, name: str) -> Document:
-    """Extract a PDF's text in reading order with its layout facts."""
+def extract_pdf(data: bytes, name: str, *, ocr: bool = False) -> Document:
+    """Extract a PDF's text in reading order with its layout facts; ``ocr`` reads image-only pages with
+    Tesseract (see :mod:`scanner.extract.ocr`) instead of failing on a scan."""
     with quiet_pypdf():
         reader = _open(data, name)
         try:
@@ -291,13 +292,37 @@ def extract_pdf(data: bytes, name: str) -> Document:
             raise CorruptDocumentError(
                 f"no page of the PDF can be read ({type(first).__name__}: {first}).", path=name, fix=_REEXPORT
             ) from first
-        if all(p.facts.text_chars == 0 for p in read):
-            _no_text(read, pages, name)
-    return _assemble(read, fonts, links, name, len(data))
+        ocr_pages: list[int] = []
+        if ocr:
+            ocr_pages = _ocr(read, pages, name)
+        if all(p.facts.text_chars == 0 for p in read) and not ocr_pages:
+            _no_text(read, pages, name, ocr)
+    return _assemble(read, fonts, links, name, len(data), tuple(ocr_pages))
 
 
-def _no_text(read: list[_Page], pages: list[PageObject], name: str) -> None:
+def _ocr(read: list[_Page], pages: list[PageObject], name: str) -> list[int]:
+    """OCR every page without a text layer that draws something; the numbers of pages that gave text."""
+    from .ocr import ocr_page
+
+    done: list[int] = []
+    for page, obj in zip(read, pages, strict=True):
+        if page.facts.text_chars or not (page.facts.images or _has_content(obj)):
+            continue
+        text = ocr_page(obj, name)
+        if text.strip():
+            page.plain, page.rows, page.rotated = text, [], []
+            done.append(page.facts.number)
+    return done
+
+
+def _no_text(read: list[_Page], pages: list[PageObject], name: str, ocr: bool) -> None:
     if any(p.facts.images for p in read) or any(_has_content(page) for page in pages):
+        if ocr:
+            raise NoTextLayerError(
+                "the PDF has no text layer and OCR found no text in its images.",
+                path=name,
+                fix="export the PDF from the original document, or scan it again at 300 dpi or more.",
+            )
         raise NoTextLayerError(
             "the PDF has no text layer: its pages are images (it looks scanned), so an ATS reads nothing.",
             path=name,
@@ -320,6 +345,7 @@ def _assemble(
     links: list[str],
     name: str,
     size: int,
+    ocr_pages: tuple[int, ...] = (),
 ) -> Document:
     body, headers, footers = split_headers_footers([p.rows for p in read], [p.bounds for p in read])
     lines: list[str] = []
@@ -346,5 +372,6 @@ def _assemble(
         hyperlinks=tuple(links),
     )
     return Document(
-        source=name, format="pdf", text=clean_text("\n".join(lines)), layout=layout, size_bytes=size
+        source=name, format="pdf", text=clean_text("\n".join(lines)), layout=layout, size_bytes=size,
+        ocr_pages=ocr_pages,
     )

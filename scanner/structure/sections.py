@@ -237,7 +237,7 @@ def find_sections(lines: Sequence[str], headings: Mapping[str, str]) -> tuple[Se
 
 def _looks_like_unknown_heading(lines: Sequence[str], i: int, raw: str, key: str) -> bool:
     """A short capitalised line with no sentence punctuation, followed by content (a candidate only)."""
-    if any(c.isdigit() for c in raw) or "@" in raw or "," in raw or not key:
+    if any(c.isdigit() for c in raw) or "@" in raw or "," in raw or not key or raw[:1] in "•·▪◦‣●■-*–":
         return False
     if len(key.split()) > 4 or len(key) < 4:
         return False
