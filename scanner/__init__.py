@@ -5,6 +5,8 @@
 >>> print(scanner.to_text(report))                      # doctest: +SKIP
 """
 
+from .batch import BatchFailure, BatchResult, discover, iter_batch, run_batch, scan_many
+from .checks import ats_text, run_checks
 from .errors import (
     CorruptDocumentError,
     EmptyFileError,
@@ -13,7 +15,9 @@ from .errors import (
     FileTooLargeError,
     InputError,
     NoTextLayerError,
+    OcrUnavailableError,
     ScannerError,
+    ScanTimeoutError,
     SettingsError,
     TaxonomyError,
     UnsupportedFormatError,
@@ -21,6 +25,7 @@ from .errors import (
 from .extract import extract
 from .jobad import analyze_job
 from .pipeline import ScanSettings, job_from_text, load_job, match_keywords, scan, scan_document
+from .ranking import BatchRow, batch_frame, batch_schema, render_batch
 from .records import (
     Check,
     CVStructure,
@@ -40,6 +45,9 @@ from .structure import parse_structure
 from .taxonomy import Taxonomy, Term, check_taxonomy, load_taxonomy
 
 __all__ = [
+    "BatchFailure",
+    "BatchResult",
+    "BatchRow",
     "CVStructure",
     "Check",
     "CorruptDocumentError",
@@ -55,8 +63,10 @@ __all__ = [
     "LayoutFacts",
     "MissingKeyword",
     "NoTextLayerError",
+    "OcrUnavailableError",
     "Report",
     "ScanSettings",
+    "ScanTimeoutError",
     "ScannerError",
     "ScoreComponent",
     "SettingsError",
@@ -67,16 +77,25 @@ __all__ = [
     "UnsupportedFormatError",
     "WEIGHTS",
     "analyze_job",
+    "ats_text",
+    "batch_frame",
+    "batch_schema",
     "check_taxonomy",
+    "discover",
     "extract",
+    "iter_batch",
     "job_from_text",
     "load_job",
     "load_taxonomy",
     "match_keywords",
     "parse_structure",
+    "render_batch",
     "report_schema",
+    "run_batch",
+    "run_checks",
     "scan",
     "scan_document",
+    "scan_many",
     "to_dict",
     "to_json",
     "to_markdown",

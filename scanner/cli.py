@@ -11,9 +11,14 @@ from pathlib import Path
 
 import click
 
+from .batch import DEFAULT_TIMEOUT, SCHEDULER_ENV, discover
+from .checks import ats_text
 from .errors import ScannerError
-from .extract import extract
+from .extract import PDF_ENGINES, PdfEngine, extract
+from .letter import check_letter
+from .letter_render import render_letter
 from .pipeline import ScanSettings, job_from_text, load_job, scan
+from .ranking import ADS_RENDERERS, BATCH_FORMATS, ProgressBar, scan_against_ads, write_batch
 from .records import Report
 from .render import FORMATS, render
 from .taxonomy import check_taxonomy, load_taxonomy
@@ -54,7 +59,8 @@ def main() -> None:
 
 @main.command("scan")
 @click.argument("cv", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--job", "job_path", metavar="AD", help="The job ad: .txt, .md, .pdf or .docx file, or - for stdin.")
+@click.option("--job", "job_path", metavar="AD", multiple=True,
+              help="The job ad: .txt, .md, .pdf or .docx file, or - for stdin. Repeat to rank several ads.")
 @click.option("--job-text", metavar="TEXT", help="The job ad's text, instead of --job.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")
@@ -63,27 +69,139 @@ def main() -> None:
               help="A CSV of extra or overriding terms (see `cvscan taxonomy check`).")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="N",
               help="Exit with status 1 when the score is below N.")
-def scan_command(cv: str, job_path: str | None, job_text: str | None, fmt: str, out: str | None,
-                 taxonomy_path: str | None, fail_under: float | None) -> None:
+@click.option("--ocr", is_flag=True,
+              help="Read scanned (image-only) PDF pages with Tesseract OCR; needs pip install 'cvscan[ocr]'.")
+@click.option("--show-text", is_flag=True,
+              help="Print the text as an ATS reads it, then what an ATS may lose; no job ad needed.")
+@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default="auto", show_default=True,
+              help="PDF reader: pdfium (fast; pip install 'cvscan[fast]'), pypdf, or auto (pdfium when installed).")
+def scan_command(cv: str, job_path: tuple[str, ...], job_text: str | None, fmt: str, out: str | None,
+                 taxonomy_path: str | None, fail_under: float | None, ocr: bool, show_text: bool,
+                 pdf_engine: PdfEngine) -> None:
     """Score the CV file CV (PDF, DOCX, text or Markdown) against a job ad.
 
     Exit status: 0 done, 1 score below --fail-under, 2 bad usage or unreadable input.
     """
-    if (job_path is None) == (job_text is None):
+    if show_text:
+        try:
+            text = ats_text(extract(cv, ocr=ocr, engine=pdf_engine))
+        except ScannerError as exc:
+            raise CLIError(str(exc)) from exc
+        _write(text, out)
+        return
+    if bool(job_path) == (job_text is not None):
         raise click.UsageError("give the job ad with exactly one of --job AD or --job-text TEXT.")
+    if len(job_path) > 1:
+        _scan_ads(cv, job_path, fmt, out, taxonomy_path, fail_under, ocr, pdf_engine)
+        return
     try:
-        settings = ScanSettings(taxonomy_path=taxonomy_path)
+        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine)
         tax = load_taxonomy(taxonomy_path)
         if job_text is not None:
             job = job_from_text(job_text, taxonomy=tax, source="--job-text")
-        elif job_path == "-":
+        elif job_path[0] == "-":
             job = job_from_text(sys.stdin.read(), taxonomy=tax, source="stdin")
         else:
-            job = load_job(str(job_path), taxonomy=tax, settings=settings)
+            job = load_job(job_path[0], taxonomy=tax, settings=settings)
         report = scan(cv, job, taxonomy=tax, settings=settings)
     except ScannerError as exc:
         raise CLIError(str(exc)) from exc
     _emit(report, fmt, out)
+    if fail_under is not None and report.score < fail_under:
+        click.echo(f"score {report.score:.1f} is below --fail-under {fail_under:g}", err=True)
+        sys.exit(1)
+
+
+def _scan_ads(cv: str, job_paths: tuple[str, ...], fmt: str, out: str | None, taxonomy_path: str | None,
+              fail_under: float | None, ocr: bool, pdf_engine: PdfEngine) -> None:
+    """One CV against several ads: the ads ranked for this CV."""
+    if "-" in job_paths:
+        raise click.UsageError("with several --job ads, give each as a file (- for stdin works for one ad only).")
+    try:
+        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine)
+        ranked = scan_against_ads(cv, job_paths, taxonomy=load_taxonomy(taxonomy_path), settings=settings)
+    except ScannerError as exc:
+        raise CLIError(str(exc)) from exc
+    _write(ADS_RENDERERS[fmt](cv, ranked), out)
+    best = ranked[0][1].score
+    if fail_under is not None and best < fail_under:
+        click.echo(f"best score {best:.1f} is below --fail-under {fail_under:g}", err=True)
+        sys.exit(1)
+
+
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--job", "job_path", required=True, metavar="AD", help="The job ad: .txt, .md, .pdf or .docx file.")
+@click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS), default="csv", show_default=True,
+              help="Output format (json follows scanner/schemas/batch.schema.json).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=str), help="Write the table to FILE (atomically).")
+@click.option("--jobs", "n_jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes [default: CPUs].")
+@click.option("--top", type=click.IntRange(min=1), metavar="N", help="Keep the N best CVs.")
+@click.option("--min-score", type=click.FloatRange(0, 100), metavar="S", help="Keep CVs scoring S or more.")
+@click.option("--recursive", "-r", is_flag=True, help="Look for CVs in subfolders too.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Stop a file that takes longer (0: no limit).")
+@click.option("--resume", is_flag=True, help="Skip files already in the --out JSON of an earlier run; keep them.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=str), metavar="DIR",
+              help="Keep extracted text in DIR so a re-run skips extraction (holds CV text: opt-in).")
+@click.option("--scheduler", envvar=SCHEDULER_ENV, metavar="tcp://HOST:PORT",
+              help=f"Run on this Dask scheduler (needs pip install 'cvscan[dask]'); also ${SCHEDULER_ENV}.")
+@click.option("--taxonomy", "taxonomy_path", type=click.Path(dir_okay=False, path_type=str),
+              help="A CSV of extra or overriding terms.")
+@click.option("--ocr", is_flag=True, help="OCR scanned PDF pages; needs pip install 'cvscan[ocr]'.")
+@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default="auto", show_default=True,
+              help="PDF reader: pdfium, pypdf, or auto (pdfium when installed).")
+def batch_command(inputs: tuple[str, ...], job_path: str, fmt: str, out: str | None, n_jobs: int | None,
+                  top: int | None, min_score: float | None, recursive: bool, timeout: float, resume: bool,
+                  cache_dir: str | None, scheduler: str | None, taxonomy_path: str | None, ocr: bool,
+                  pdf_engine: PdfEngine) -> None:
+    """Score every CV in the folders or files INPUTS against one job ad: a ranked table.
+
+    Folders give their .pdf, .docx, .txt and .md files (hidden ones skipped). A file that cannot be scored
+    becomes a row of "errors", never a failure of the batch. Exit status: 0 done, 2 bad usage or unreadable
+    job ad, 130 interrupted (what finished is written).
+    """
+    try:
+        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine)
+        tax = load_taxonomy(taxonomy_path)
+        job = load_job(job_path, taxonomy=tax, settings=settings)
+        done = write_batch(
+            discover(inputs, recursive=recursive), job, fmt=fmt, out=out, top=top, min_score=min_score,
+            resume=resume, taxonomy=tax, settings=settings, jobs=n_jobs, timeout=timeout or None,
+            cache_dir=cache_dir, scheduler=scheduler or None,
+            progress=ProgressBar(sys.stderr) if sys.stderr.isatty() else None)
+    except ScannerError as exc:
+        raise CLIError(str(exc)) from exc
+    skipped = f", {done.skipped} skipped (already in {out})" if done.skipped else ""
+    where = f" to {out}" if out else ""
+    click.echo(f"{done.results} ranked, {done.errors} failed{skipped}; written{where}", err=True)
+    if done.interrupted:
+        click.echo("interrupted: the output holds the files that finished", err=True)
+        sys.exit(130)
+
+
+@main.command("letter")
+@click.argument("letter", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--job", "job_path", required=True, metavar="AD", help="The job ad: .txt, .md, .pdf or .docx file.")
+@click.option("--cv", "cv_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Your CV, to check that the letter does not just repeat it.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=str), help="Write the report to FILE.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="N",
+              help="Exit with status 1 when the score is below N.")
+def letter_command(letter: str, job_path: str, cv_path: str | None, fmt: str, out: str | None,
+                   fail_under: float | None) -> None:
+    """Check the cover letter LETTER (PDF, DOCX or text) against a job ad.
+
+    Exit status: 0 done, 1 score below --fail-under, 2 bad usage or unreadable input.
+    """
+    try:
+        report = check_letter(letter, job_path, cv=cv_path)
+    except ScannerError as exc:
+        raise CLIError(str(exc)) from exc
+    color = fmt == "text" and out is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    _write(render_letter(report, fmt, color=color), out)
     if fail_under is not None and report.score < fail_under:
         click.echo(f"score {report.score:.1f} is below --fail-under {fail_under:g}", err=True)
         sys.exit(1)

@@ -11,7 +11,9 @@ that root only. Each message says what happened, to which file, and what to do a
     │   ├── UnsupportedFormatError  not PDF, DOCX, text or Markdown (legacy .doc included)
     │   ├── EncryptedDocumentError  password-protected PDF or DOCX
     │   ├── NoTextLayerError        a scanned PDF: pages are images without text
-    │   └── CorruptDocumentError    the file claims a format but cannot be parsed
+    │   ├── CorruptDocumentError    the file claims a format but cannot be parsed
+    │   └── ScanTimeoutError        a file slower than the per-file time limit of a batch
+    ├── OcrUnavailableError         --ocr asked for, but pytesseract or the tesseract program is missing
     ├── TaxonomyError               a keyword list with problems (each with its line number)
     └── SettingsError               an option out of range
 """
@@ -71,6 +73,14 @@ class NoTextLayerError(InputError):
 
 class CorruptDocumentError(InputError):
     """The file claims a format but cannot be parsed."""
+
+
+class ScanTimeoutError(InputError):
+    """A file took longer than the per-file time limit of a batch and was stopped."""
+
+
+class OcrUnavailableError(ScannerError):
+    """OCR was asked for but cannot run (pytesseract or the tesseract program missing, or it timed out)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,11 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .advice import suggest
+from .checks import run_checks
 from .errors import EmptyFileError, SettingsError
-from .extract import extract
+from .extract import PDF_ENGINES, PdfEngine, extract
+from .extract.pdfium import resolve_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
 from .matching import Occurrence, best_kind, find_terms, fuzzy_find, join_wrapped
 from .records import (
@@ -36,8 +39,13 @@ class ScanSettings:
     max_file_bytes: int = 10 * 1024 * 1024
     fuzzy_threshold: float = 90.0
     taxonomy_path: str | None = None
+    ocr: bool = False  # OCR image-only PDF pages (scans) instead of failing; needs the ``ocr`` extra
+    pdf_engine: PdfEngine = "auto"  # pdfium (extra ``fast``), pypdf, or auto: pdfium when installed
 
     def __post_init__(self) -> None:
+        if self.pdf_engine not in PDF_ENGINES:
+            raise SettingsError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}.")
+        resolve_engine(self.pdf_engine)  # asking for pdfium without the ``fast`` extra fails here, early
         if not 1 <= self.max_file_bytes <= 1024**3:
             raise SettingsError(f"max_file_bytes must be between 1 and 1 GiB, not {self.max_file_bytes}.")
         if not 75.0 <= self.fuzzy_threshold <= 100.0:
@@ -57,7 +65,7 @@ def load_job(path: str | os.PathLike[str], *, taxonomy: Taxonomy | None = None,
              settings: ScanSettings | None = None) -> JobPosting:
     """Read a job ad from a file (text, Markdown, PDF or DOCX) and analyse it."""
     settings = settings or ScanSettings()
-    doc = extract(path, max_bytes=settings.max_file_bytes)
+    doc = extract(path, max_bytes=settings.max_file_bytes, ocr=settings.ocr, engine=settings.pdf_engine)
     return job_from_text(doc.full_text, taxonomy=taxonomy, source=str(path))
 
 
@@ -134,8 +142,9 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
     structure = parse_structure(doc)
     matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold)
+    checks = run_checks(doc, structure)
     components = score_components(job, matched, missing, structure, doc.full_text,
-                                  text_similarity(doc.full_text, job.text))
+                                  text_similarity(doc.full_text, job.text), checks)
     return Report(
         file=doc.source,
         score=total(components),
@@ -143,6 +152,8 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
         job=JobSummary(job.title, job.years_required, job.degree_required),
         matched=matched,
         missing=missing,
+        checks=checks,
+        suggestions=suggest(doc, structure, job, matched, missing, taxonomy=taxonomy),
     )
 
 
@@ -152,5 +163,6 @@ def scan(cv: str | os.PathLike[str] | Document, job: str | os.PathLike[str] | Jo
     settings = settings or ScanSettings()
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
     posting = job if isinstance(job, JobPosting) else load_job(job, taxonomy=taxonomy, settings=settings)
-    doc = cv if isinstance(cv, Document) else extract(cv, max_bytes=settings.max_file_bytes)
+    doc = cv if isinstance(cv, Document) else extract(cv, max_bytes=settings.max_file_bytes, ocr=settings.ocr,
+                                                      engine=settings.pdf_engine)
     return scan_document(doc, posting, taxonomy=taxonomy, settings=settings)

@@ -49,6 +49,7 @@ class LayoutFacts:
     footer_text: tuple[str, ...] = ()
     images: int = 0
     text_boxes: int = 0
+    text_box_text: tuple[str, ...] = ()  # DOCX text-box lines (also in the body text)
     fonts: tuple[str, ...] = ()  # sorted, de-duplicated font names
     hyperlinks: tuple[str, ...] = ()  # link targets (mailto:, https:, ...) in document order
 
@@ -239,6 +240,22 @@ class Report:
     job: JobSummary
     matched: tuple[KeywordHit, ...]
     missing: tuple[MissingKeyword, ...]
+    checks: tuple[Check, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    schema_version: str = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterReport:
+    """The result of checking one cover letter against one job ad (and, optionally, the CV)."""
+
+    file: str
+    score: float
+    breakdown: tuple[ScoreComponent, ...]
+    job: JobSummary
+    company: str | None  # the employer as read from the ad, when it could be told
+    words: int
+    paragraphs: int
     checks: tuple[Check, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     schema_version: str = "1"

@@ -1,0 +1,494 @@
+"""Batch scoring: many CVs against one job ad, in parallel processes or on a Dask cluster.
+
+The parent analyses the ad and loads the taxonomy once; workers receive them once (loky: the executor's
+initializer; Dask: one broadcast ``scatter``) and keep them. Each file becomes either a
+:class:`~scanner.records.Report` or a :class:`BatchFailure` row, never a crash of the batch:
+
+- a :class:`~scanner.errors.ScannerError` becomes a row with its ``kind`` and message;
+- any other exception in a worker becomes an ``internal`` row;
+- a file slower than the per-file time limit is stopped inside its worker (an alarm signal), and if the worker
+  does not come back (stuck in C code) the parent kills the worker processes and replaces them, re-queueing the
+  other files that were running; a worker that dies is replaced the same way, and the files it may have been
+  scanning are retried one at a time so the one that kills it is named;
+- Ctrl-C stops the batch; what has finished is kept.
+
+Results stream out of :func:`iter_batch` as they finish; nothing holds every document in the parent.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .cache import DocumentCache
+from .errors import ScannerError, ScanTimeoutError, SettingsError
+from .extract import extract
+from .extract.pdfium import resolve_engine
+from .pipeline import ScanSettings, scan_document
+from .records import Document, JobPosting, JobSummary, Report
+from .taxonomy import Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    import pandas
+
+#: Suffixes picked up when a folder is given (the format itself is still sniffed from the content).
+SUFFIXES = frozenset({".pdf", ".docx", ".txt", ".md"})
+DEFAULT_TIMEOUT = 60.0
+SCHEDULER_ENV = "CVSCAN_SCHEDULER"
+
+# Time allowed, beyond the per-file limit, for a fresh worker process to start and import cvscan.
+_STARTUP_GRACE = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFailure:
+    """A file of a batch that gave no report: ``error`` is the ScannerError kind, or ``internal``."""
+
+    file: str
+    error: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Every report of a batch, ranked best first, and every file that failed."""
+
+    job: JobSummary
+    job_file: str
+    reports: tuple[Report, ...]
+    errors: tuple[BatchFailure, ...]
+    interrupted: bool = False
+
+
+# --- input discovery --------------------------------------------------------------------------------------
+
+
+def discover(inputs: Iterable[str | os.PathLike[str]], *, recursive: bool = False) -> list[str]:
+    """The files to scan: files given by name as they are, and PDF/DOCX/TXT/MD files found in folders.
+
+    Hidden files and folders (names starting with a dot) are skipped; each folder's files come in sorted
+    order; a file named twice is scanned once.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.normpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for item in inputs:
+        name = os.fspath(item)
+        if not os.path.isdir(name):
+            add(name)
+            continue
+        for path in _walk(name, recursive):
+            add(path)
+    return found
+
+
+def _walk(folder: str, recursive: bool) -> Iterator[str]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    subdirs: list[str] = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = os.path.join(folder, entry.name)
+        if entry.is_dir():
+            if recursive:
+                subdirs.append(path)
+        elif entry.is_file() and Path(entry.name).suffix.lower() in SUFFIXES:
+            yield path
+    for sub in subdirs:
+        yield from _walk(sub, recursive)
+
+
+# --- the work done for one file ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every worker needs, sent once per worker."""
+
+    job: JobPosting
+    taxonomy: Taxonomy
+    settings: ScanSettings
+    timeout: float | None
+    cache_dir: str | None
+
+
+_worker_context: _Context | None = None
+
+
+def _init_worker(ctx: _Context) -> None:
+    global _worker_context
+    _worker_context = ctx
+
+
+def _extract(path: str, ctx: _Context) -> Document:
+    s = ctx.settings
+    if ctx.cache_dir is None:
+        return extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine)
+    # The engine "auto" resolves to what is installed: the key names the engine actually used.
+    cache = DocumentCache(ctx.cache_dir, variant=f"engine={resolve_engine(s.pdf_engine)},ocr={s.ocr}")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(s.max_file_bytes + 1)
+    except OSError:
+        data = b""
+    doc = cache.get(data, path) if data else None
+    if doc is None:
+        doc = extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine)  # the usual clear errors
+        cache.put(data, doc)
+    return doc
+
+
+def _timeout_error(path: str, seconds: float) -> ScanTimeoutError:
+    return ScanTimeoutError(
+        f"scanning took longer than the {seconds:g} s limit per file and was stopped.",
+        path=path,
+        fix="check the file (a very large or malformed document?) or raise --timeout.",
+    )
+
+
+@contextmanager
+def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
+    """Raise ScanTimeoutError in this thread after ``seconds``; only in a process's main thread on POSIX."""
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _timeout_error(path, seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _scan_file(path: str, ctx: _Context | None = None) -> Report | BatchFailure:
+    """Scan one file in a worker; every failure becomes a BatchFailure."""
+    ctx = ctx or _worker_context
+    if ctx is None:
+        return BatchFailure(path, "internal", f"{path}: the worker was not initialised.")
+    try:
+        with _time_limit(ctx.timeout, path):
+            doc = _extract(path, ctx)
+            return scan_document(doc, ctx.job, taxonomy=ctx.taxonomy, settings=ctx.settings)
+    except ScannerError as exc:
+        return BatchFailure(path, exc.kind, str(exc))
+    except Exception as exc:  # one file's bug must not stop the batch
+        detail = str(exc)[:200]  # library messages describe structure, not the CV's text; bounded anyway
+        return BatchFailure(path, "internal", f"{path}: internal error {type(exc).__name__}: {detail}")
+
+
+# --- running the files ------------------------------------------------------------------------------------
+
+
+class _Pool:
+    """A concurrent.futures executor that can be killed and replaced."""
+
+    capacity: int = 1
+
+    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
+        raise NotImplementedError
+
+    def kill(self) -> None:
+        """Stop every running task (kill the worker processes where possible)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _LokyPool(_Pool):
+    """Worker processes from joblib's loky; the context reaches each worker once through its initializer."""
+
+    def __init__(self, ctx: _Context, jobs: int,
+                 fn: Callable[[str], Report | BatchFailure] = _scan_file) -> None:
+        self.ctx = ctx
+        self.capacity = jobs
+        self.fn = fn
+        self._executor: Any = None
+
+    def _get(self) -> Any:
+        if self._executor is None:
+            from joblib.externals.loky import get_reusable_executor
+
+            self._executor = get_reusable_executor(
+                max_workers=self.capacity, initializer=_init_worker, initargs=(self.ctx,), reuse="auto")
+        return self._executor
+
+    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
+        future: cf.Future[Report | BatchFailure] = self._get().submit(self.fn, path)
+        return future
+
+    def kill(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, kill_workers=True)
+            self._executor = None
+
+    def close(self) -> None:
+        pass  # the reusable executor stays for the next batch of this process (its workers time out idle)
+
+
+class _DaskPool(_Pool):
+    """Tasks on a Dask distributed cluster; the context is scattered to every worker once."""
+
+    def __init__(self, ctx: _Context, scheduler: Any) -> None:
+        try:
+            import distributed
+        except ImportError as exc:
+            raise SettingsError(
+                "running on a Dask cluster needs the dask extra: pip install 'cvscan[dask]'.") from exc
+        Client: Any = distributed.Client  # untyped library
+        self._client: Any
+        if isinstance(scheduler, Client):
+            self._client, self._own = scheduler, False
+        else:
+            try:
+                self._client, self._own = Client(str(scheduler), timeout=10, set_as_default=False), True
+            except OSError as exc:
+                raise SettingsError(f"cannot reach the Dask scheduler at {scheduler}: {exc}.") from exc
+        self._ctx = self._client.scatter(ctx, broadcast=True, hash=False)
+        self._executor = self._client.get_executor(pure=False)
+        self.capacity = max(1, sum(self._client.nthreads().values()))
+
+    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
+        future: cf.Future[Report | BatchFailure] = self._executor.submit(_scan_file, path, self._ctx)
+        return future
+
+    def kill(self) -> None:
+        pass  # a Dask worker's thread cannot be killed; its futures are cancelled by the caller
+
+    def close(self) -> None:
+        if self._own:
+            self._client.close()
+
+
+def _run(pool: _Pool, paths: Sequence[str], timeout: float | None,
+         progress: Callable[[int, int], None] | None, *,
+         startup_grace: float = _STARTUP_GRACE) -> Iterator[Report | BatchFailure]:
+    """Yield one outcome per path, as they finish, keeping ``pool.capacity`` files in flight."""
+    total = len(paths)
+    pending: collections.deque[str] = collections.deque(paths)
+    isolate: collections.deque[str] = collections.deque()  # files running when a worker died, retried alone
+    suspects: set[str] = set()
+    running: dict[cf.Future[Report | BatchFailure], tuple[str, float]] = {}
+    # The in-worker alarm stops a slow file at `timeout`; this later deadline catches a worker that never returns.
+    backstop = None if timeout is None else timeout + max(2.0, timeout)
+    fresh = True
+    done = 0
+
+    def deadline() -> float:
+        if backstop is None:
+            return float("inf")
+        return time.monotonic() + backstop + (startup_grace if fresh else 0.0)
+
+    try:
+        while pending or isolate or running:
+            if isolate:
+                if not running:
+                    path = isolate.popleft()
+                    running[pool.submit(path)] = (path, deadline())
+            else:
+                while pending and len(running) < pool.capacity:
+                    path = pending.popleft()
+                    running[pool.submit(path)] = (path, deadline())
+            wait_for = None
+            if backstop is not None:
+                wait_for = max(0.0, min(d for _, d in running.values()) - time.monotonic())
+            finished, _ = cf.wait(list(running), timeout=wait_for, return_when=cf.FIRST_COMPLETED)
+            crashed: list[str] = []
+            for future in finished:
+                path, _ = running.pop(future)
+                try:
+                    outcome = future.result()
+                except cf.CancelledError:
+                    continue
+                except Exception as exc:  # the worker process died (or the pool broke)
+                    crashed.append(path)
+                    detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+                    if path in suspects:
+                        outcome = BatchFailure(path, "internal",
+                                             f"{path}: the worker process died while scanning this file ({detail}).")
+                    else:
+                        continue
+                fresh = False
+                done += 1
+                yield outcome  # before the progress call, so an interrupt there loses nothing
+                if progress is not None:
+                    progress(done, total)
+            if crashed:
+                # The pool is broken: every file still running is retried, one at a time.
+                for path, _ in running.values():
+                    crashed.append(path)
+                pool.kill()
+                running.clear()
+                fresh = True
+                for path in crashed:
+                    if path not in suspects:
+                        suspects.add(path)
+                        isolate.append(path)
+                continue
+            now = time.monotonic()
+            late = [f for f, (_, d) in running.items() if d <= now]
+            if late:
+                for future in late:
+                    path, _ = running.pop(future)
+                    future.cancel()
+                    done += 1
+                    assert timeout is not None
+                    err = _timeout_error(path, timeout)
+                    yield BatchFailure(path, err.kind, str(err))
+                    if progress is not None:
+                        progress(done, total)
+                if isinstance(pool, _LokyPool):
+                    # Killing the stuck process kills its siblings too; their files go back to the queue.
+                    for path, _ in running.values():
+                        pending.appendleft(path)
+                    pool.kill()
+                    running.clear()
+                    fresh = True
+    finally:
+        if running:
+            for future in running:
+                future.cancel()
+            pool.kill()
+        pool.close()
+
+
+def _check_options(jobs: int | None, timeout: float | None) -> int:
+    if timeout is not None and not timeout > 0:
+        raise SettingsError(f"timeout must be a positive number of seconds, not {timeout}.")
+    n = (os.cpu_count() or 1) if jobs is None else jobs
+    if n < 1:
+        raise SettingsError(f"jobs must be 1 or more, not {jobs}.")
+    return n
+
+
+def iter_batch(
+    paths: Sequence[str],
+    job: JobPosting,
+    *,
+    taxonomy: Taxonomy | None = None,
+    settings: ScanSettings | None = None,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike[str] | None = None,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Report | BatchFailure]:
+    """Scan each file against an analysed job ad, yielding a Report or a BatchFailure per file as they finish.
+
+    ``jobs``: worker processes (default: the number of CPUs). ``timeout``: seconds per file (None: no limit).
+    ``cache_dir``: keep extracted documents there (see :mod:`scanner.cache`); the PDF engine and OCR come
+    from ``settings``. ``scheduler``: a Dask scheduler
+    address (``tcp://host:port``) or a ``distributed.Client``, instead of local processes; files are read on
+    the Dask workers, so the paths must be valid there. ``progress(done, total)`` is called after each file.
+    """
+    settings = settings or ScanSettings()
+    n = _check_options(jobs, timeout)
+    ctx = _Context(job=job, taxonomy=taxonomy or load_taxonomy(settings.taxonomy_path), settings=settings,
+                   timeout=timeout, cache_dir=None if cache_dir is None else os.fspath(cache_dir))
+    if cache_dir is not None:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    pool: _Pool = _DaskPool(ctx, scheduler) if scheduler is not None else _LokyPool(ctx, n)
+    return _run(pool, list(paths), timeout, progress)
+
+
+def rank_reports(reports: Iterable[Report]) -> list[Report]:
+    """Best score first; ties by file name, so the order is deterministic."""
+    return sorted(reports, key=lambda r: (-r.score, r.file))
+
+
+def run_batch(
+    paths: Sequence[str],
+    job: JobPosting,
+    *,
+    taxonomy: Taxonomy | None = None,
+    settings: ScanSettings | None = None,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike[str] | None = None,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Like :func:`iter_batch`, collected into a ranked :class:`BatchResult`; Ctrl-C keeps what finished."""
+    reports: list[Report] = []
+    errors: list[BatchFailure] = []
+    interrupted = False
+    outcomes = iter_batch(paths, job, taxonomy=taxonomy, settings=settings, jobs=jobs, timeout=timeout,
+                          cache_dir=cache_dir, scheduler=scheduler, progress=progress)
+    try:
+        for outcome in outcomes:
+            (errors if isinstance(outcome, BatchFailure) else reports).append(outcome)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        interrupted = True
+    return BatchResult(
+        job=JobSummary(job.title, job.years_required, job.degree_required),
+        job_file=job.source,
+        reports=tuple(rank_reports(reports)),
+        errors=tuple(sorted(errors, key=lambda e: e.file)),
+        interrupted=interrupted,
+    )
+
+
+def scan_many(
+    paths: Iterable[str | os.PathLike[str]],
+    job: str | os.PathLike[str] | JobPosting,
+    *,
+    taxonomy: Taxonomy | None = None,
+    settings: ScanSettings | None = None,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike[str] | None = None,
+    scheduler: Any = None,
+    recursive: bool = False,
+) -> pandas.DataFrame:
+    """Scan many CVs (files or folders) against one job ad: a ranked table, one row per file.
+
+    Columns: file, rank, score, one per score component, missing (top missing keywords), failing_checks,
+    error, message. Files that failed come last, with no rank or score and their error kind and message.
+    """
+    from .pipeline import load_job
+    from .ranking import batch_frame, row_from_report
+
+    settings = settings or ScanSettings()
+    taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
+    posting = job if isinstance(job, JobPosting) else load_job(job, taxonomy=taxonomy, settings=settings)
+    rows = []
+    errors: list[BatchFailure] = []
+    for outcome in iter_batch(discover(paths, recursive=recursive), posting, taxonomy=taxonomy,
+                              settings=settings, jobs=jobs, timeout=timeout, cache_dir=cache_dir,
+                              scheduler=scheduler):
+        if isinstance(outcome, BatchFailure):
+            errors.append(outcome)
+        else:
+            rows.append(row_from_report(outcome))
+    return batch_frame(rows, errors)
+
+
+def default_scheduler() -> str | None:
+    """The Dask scheduler address from the environment (``CVSCAN_SCHEDULER``), if any."""
+    return os.environ.get(SCHEDULER_ENV) or None

@@ -1,0 +1,165 @@
+"""An opt-in on-disk cache of extracted documents, keyed by the file's bytes and the extractor's version.
+
+A second batch over the same files skips extraction (the slow part of a scan). Entries are JSON of the
+:class:`~scanner.records.Document` record (never pickle: a cache directory may be shared, and unpickling runs
+code). Each entry is written to a temporary file and moved into place with :func:`os.replace`, so parallel
+writers never leave a half-written entry; an entry that cannot be read back is ignored and rebuilt.
+
+Privacy: entries hold the CVs' text. The cache is only used when asked for (``--cache DIR``), lives only in that
+directory, and its files are created readable by their owner only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import types
+import typing
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from .records import Document
+
+#: Bumped when the layout of an entry changes.
+CACHE_FORMAT = "1"
+
+
+@functools.lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A fingerprint of the extraction code, its libraries and the Document record's fields.
+
+    Any change to the extractors (even in a development checkout where the package version stays the same)
+    gives new cache keys, so stale text is never served.
+    """
+    h = hashlib.sha256(CACHE_FORMAT.encode())
+    sources = resources.files("scanner.extract")
+    for entry in sorted(sources.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            h.update(entry.name.encode())
+            h.update(entry.read_bytes())
+    for dist in ("pypdf", "python-docx", "pypdfium2"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none".encode())
+    h.update(repr(_fields_fingerprint(Document)).encode())
+    return h.hexdigest()[:16]
+
+
+def _fields_fingerprint(cls: type) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for f in dataclasses.fields(cls):
+        out.append((f.name, str(f.type)))
+    return tuple(out)
+
+
+def _to_json(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def _from_json(tp: Any, value: Any) -> Any:
+    """Rebuild a value of type ``tp`` from its JSON form; raises ValueError when it does not fit."""
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, dict):
+            raise ValueError(f"expected an object for {tp.__name__}")
+        hints = typing.get_type_hints(tp)
+        names = {f.name for f in dataclasses.fields(tp)}
+        if set(value) != names:
+            raise ValueError(f"fields of {tp.__name__} differ")
+        return tp(**{name: _from_json(hints[name], value[name]) for name in names})
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if not isinstance(value, list):
+            raise ValueError("expected a list")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_from_json(args[0], v) for v in value)
+        if len(args) != len(value):
+            raise ValueError("tuple length differs")
+        return tuple(_from_json(a, v) for a, v in zip(args, value, strict=True))
+    if origin is typing.Literal:
+        if value not in typing.get_args(tp):
+            raise ValueError(f"unexpected value {value!r}")
+        return value
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            try:
+                return _from_json(arg, value)
+            except ValueError:
+                continue
+        raise ValueError(f"no member of {tp} fits")
+    if tp is type(None):
+        if value is not None:
+            raise ValueError("expected null")
+        return None
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("expected a number")
+        return float(value)
+    if tp in (int, str, bool):
+        if type(value) is not tp:
+            raise ValueError(f"expected {tp.__name__}")
+        return value
+    raise ValueError(f"unsupported type {tp}")
+
+
+def document_to_json(doc: Document) -> str:
+    """The document as JSON text (the cache's entry format)."""
+    return json.dumps(_to_json(doc), ensure_ascii=False, separators=(",", ":"))
+
+
+def document_from_json(text: str) -> Document:
+    """The inverse of :func:`document_to_json`; raises ValueError on anything that is not a valid entry."""
+    doc = _from_json(Document, json.loads(text))
+    assert isinstance(doc, Document)
+    return doc
+
+
+class DocumentCache:
+    """Extracted documents stored as ``DIR/<2 hex>/<key>.json``."""
+
+    def __init__(self, directory: str | os.PathLike[str], *, variant: str = "") -> None:
+        self.directory = Path(directory)
+        self.variant = variant  # options that change extraction (engine, OCR)
+
+    def key(self, data: bytes) -> str:
+        h = hashlib.sha256()
+        h.update(f"{extractor_version()}\0{self.variant}\0".encode())
+        h.update(data)
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, data: bytes, source: str) -> Document | None:
+        """The cached document for these bytes, with ``source`` set to this file; None on a miss or a bad entry."""
+        try:
+            text = self._path(self.key(data)).read_text(encoding="utf-8")
+            doc = document_from_json(text)
+        except (OSError, ValueError, TypeError, UnicodeDecodeError):
+            return None
+        return dataclasses.replace(doc, source=source)
+
+    def put(self, data: bytes, doc: Document) -> None:
+        """Store a document; errors writing the cache never fail a scan."""
+        target = self._path(self.key(data))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(document_to_json(doc))
+            os.replace(tmp, target)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)

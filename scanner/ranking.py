@@ -1,0 +1,481 @@
+"""Ranked tables of batch results, and their renderers (JSON, CSV, Markdown, HTML).
+
+A batch's JSON output follows ``scanner/schemas/batch.schema.json`` (:func:`batch_schema`)::
+
+    {"schema_version": "1", "job": {"file", "title", "years_required", "degree_required"},
+     "results": [report (as scanner.to_dict) + "rank", ...],   # best first
+     "errors": [{"file", "error", "message"}, ...], "interrupted": false}
+
+:class:`BatchSink` streams: each report is written to a temporary spool file as it arrives and only a small
+:class:`BatchRow` stays in memory, so a batch of any size renders in bounded memory.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import IO, TYPE_CHECKING, Any, TextIO
+
+from .batch import DEFAULT_TIMEOUT, BatchFailure, BatchResult, iter_batch
+from .errors import SettingsError
+from .extract import extract
+from .pipeline import ScanSettings, load_job, scan_document
+from .records import JobPosting, JobSummary, Report
+from .render import SCHEMA_VERSION, report_schema, to_dict
+from .taxonomy import Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    import pandas
+
+BATCH_FORMATS = ("json", "csv", "md", "html")
+TOP_MISSING = 5
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRow:
+    """One line of the ranked table: a report's headline figures."""
+
+    file: str
+    score: float
+    components: tuple[tuple[str, float], ...]
+    missing: tuple[str, ...]  # the most important missing keywords
+    failing_checks: tuple[str, ...]  # ids of checks that failed
+
+
+def row_from_dict(data: dict[str, Any]) -> BatchRow:
+    """The row of a report given in the JSON contract's layout."""
+    missing = sorted(data["keywords"]["missing"], key=lambda m: (-m["weight"], m["term"]))
+    return BatchRow(
+        file=data["file"],
+        score=float(data["score"]),
+        components=tuple((c["component"], float(c["score"])) for c in data["breakdown"]),
+        missing=tuple(m["term"] for m in missing[:TOP_MISSING]),
+        failing_checks=tuple(c["id"] for c in data["checks"] if c["status"] == "fail"),
+    )
+
+
+def row_from_report(report: Report) -> BatchRow:
+    """The row of a report."""
+    missing = sorted(report.missing, key=lambda m: (-m.weight, m.term))
+    return BatchRow(
+        file=report.file,
+        score=report.score,
+        components=tuple((c.component, c.score) for c in report.breakdown),
+        missing=tuple(m.term for m in missing[:TOP_MISSING]),
+        failing_checks=tuple(c.id for c in report.checks if c.status == "fail"),
+    )
+
+
+def _order(row: BatchRow) -> tuple[float, str]:
+    return (-row.score, row.file)
+
+
+def select(rows: Iterable[BatchRow], *, top: int | None = None, min_score: float | None = None) -> list[BatchRow]:
+    """Rows ranked best first (ties by file), keeping those scoring at least ``min_score``, at most ``top``."""
+    ranked = sorted(rows, key=_order)
+    if min_score is not None:
+        ranked = [r for r in ranked if r.score >= min_score]
+    return ranked[:top] if top is not None else ranked
+
+
+def batch_frame(rows: Iterable[BatchRow], errors: Iterable[BatchFailure] = ()) -> pandas.DataFrame:
+    """The ranked table as a DataFrame; failed files last, without rank or score."""
+    import pandas as pd
+
+    ranked = select(rows)
+    components: list[str] = []
+    for row in ranked:
+        for name, _ in row.components:
+            if name not in components:
+                components.append(name)
+    records: list[dict[str, Any]] = []
+    for rank, row in enumerate(ranked, 1):
+        parts = dict(row.components)
+        records.append({"file": row.file, "rank": rank, "score": row.score,
+                        **{c: parts.get(c, math.nan) for c in components},
+                        "missing": "; ".join(row.missing), "failing_checks": "; ".join(row.failing_checks),
+                        "error": "", "message": ""})
+    for err in sorted(errors, key=lambda e: e.file):
+        records.append({"file": err.file, "rank": None, "score": math.nan, **{c: math.nan for c in components},
+                        "missing": "", "failing_checks": "", "error": err.error, "message": err.message})
+    columns = ["file", "rank", "score", *components, "missing", "failing_checks", "error", "message"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
+
+
+def batch_schema() -> dict[str, Any]:
+    """The JSON Schema of a batch's JSON output, with the report schema bundled in (self-contained)."""
+    text = (resources.files("scanner.schemas") / "batch.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    report = report_schema()
+    report.pop("$schema", None)
+    schema["$defs"]["report"] = report
+    return schema
+
+
+# --- rendering --------------------------------------------------------------------------------------------
+
+_Loader = Callable[[], dict[str, Any]]
+
+
+def _job_dict(job: JobSummary, job_file: str) -> dict[str, Any]:
+    return {"file": job_file, "title": job.title, "years_required": job.years_required,
+            "degree_required": job.degree_required}
+
+
+def _error_dict(err: BatchFailure) -> dict[str, str]:
+    return {"file": err.file, "error": err.error, "message": err.message}
+
+
+def _write_json(fh: TextIO, job: dict[str, Any], ranked: Sequence[tuple[BatchRow, _Loader]],
+                errors: Sequence[BatchFailure], interrupted: bool) -> None:
+    head = f'{{\n  "schema_version": {json.dumps(SCHEMA_VERSION)},\n  "job": {json.dumps(job, ensure_ascii=False)},'
+    fh.write(head + '\n  "results": [')
+    for i, (_, load) in enumerate(ranked):
+        data = load()
+        data["rank"] = i + 1
+        fh.write(("\n    " if i == 0 else ",\n    ") + json.dumps(data, ensure_ascii=False))
+    fh.write("\n  ],\n  \"errors\": [" if ranked else "],\n  \"errors\": [")
+    for i, err in enumerate(errors):
+        fh.write(("\n    " if i == 0 else ",\n    ") + json.dumps(_error_dict(err), ensure_ascii=False))
+    fh.write("\n  ],\n" if errors else "],\n")
+    fh.write(f'  "interrupted": {json.dumps(interrupted)}\n}}\n')
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.1f}"
+    return "" if value is None else str(value)
+
+
+def _write_markdown(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, interrupted: bool) -> None:
+    ok = frame[frame["error"] == ""]
+    bad = frame[frame["error"] != ""]
+    cols = [c for c in ok.columns if c not in ("error", "message")]
+    fh.write(f"# cvscan batch: {_cell(job['title'] or 'the job ad')}\n\n")
+    fh.write(f"Job ad: `{_cell(job['file'])}`; {len(ok)} ranked, {len(bad)} failed"
+             f"{' (interrupted: partial results)' if interrupted else ''}.\n\n")
+    fh.write("| " + " | ".join(c.replace("_", " ") for c in cols) + " |\n")
+    fh.write("|" + "|".join("---:" if c not in ("file", "missing", "failing_checks") else "---" for c in cols) + "|\n")
+    for rec in ok[cols].itertuples(index=False):
+        fh.write("| " + " | ".join(_cell(_fmt(v)) for v in rec) + " |\n")
+    if len(bad):
+        fh.write("\n## Errors\n\n| file | error | message |\n|---|---|---|\n")
+        for rec in bad[["file", "error", "message"]].itertuples(index=False):
+            fh.write("| " + " | ".join(_cell(v) for v in rec) + " |\n")
+
+
+_STYLE = ("body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
+          "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}td.n{text-align:right}"
+          "th{background:#f4f4f4}")
+
+
+def _write_html(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, interrupted: bool) -> None:
+    ok = frame[frame["error"] == ""]
+    bad = frame[frame["error"] != ""]
+    cols = [c for c in ok.columns if c not in ("error", "message")]
+    title = html.escape(str(job["title"] or "the job ad"))
+    fh.write(f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>cvscan batch: {title}</title>'
+             f"<style>{_STYLE}</style></head><body>\n<h1>cvscan batch: {title}</h1>\n")
+    fh.write(f"<p>Job ad: <code>{html.escape(str(job['file']))}</code>; {len(ok)} ranked, {len(bad)} failed"
+             f"{' (interrupted: partial results)' if interrupted else ''}.</p>\n<table>\n<tr>")
+    fh.write("".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in cols) + "</tr>\n")
+    for rec in ok[cols].itertuples(index=False):
+        cells = []
+        for c, v in zip(cols, rec, strict=True):
+            cls = "" if c in ("file", "missing", "failing_checks") else ' class="n"'
+            cells.append(f"<td{cls}>{html.escape(_fmt(v))}</td>")
+        fh.write("<tr>" + "".join(cells) + "</tr>\n")
+    fh.write("</table>\n")
+    if len(bad):
+        fh.write("<h2>Errors</h2>\n<table>\n<tr><th>file</th><th>error</th><th>message</th></tr>\n")
+        for rec in bad[["file", "error", "message"]].itertuples(index=False):
+            fh.write("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in rec) + "</tr>\n")
+        fh.write("</table>\n")
+    fh.write("</body></html>\n")
+
+
+def _write(fh: TextIO, fmt: str, job: dict[str, Any], ranked: Sequence[tuple[BatchRow, _Loader]],
+           errors: Sequence[BatchFailure], interrupted: bool) -> None:
+    if fmt == "json":
+        _write_json(fh, job, ranked, errors, interrupted)
+        return
+    frame = batch_frame([row for row, _ in ranked], errors)
+    if fmt == "csv":
+        frame.to_csv(fh, index=False, float_format="%.1f", lineterminator="\n")
+    elif fmt == "md":
+        _write_markdown(fh, job, frame, interrupted)
+    elif fmt == "html":
+        _write_html(fh, job, frame, interrupted)
+    else:
+        raise ValueError(f"unknown batch format {fmt!r}; one of {', '.join(BATCH_FORMATS)}")
+
+
+def render_batch(result: BatchResult, fmt: str = "json", *, top: int | None = None,
+                 min_score: float | None = None) -> str:
+    """A batch result in one of :data:`BATCH_FORMATS`."""
+    by_file = {r.file: r for r in result.reports}
+    rows = select((row_from_report(r) for r in result.reports), top=top, min_score=min_score)
+    ranked = [(row, (lambda f=row.file: to_dict(by_file[f]))) for row in rows]
+    out = io.StringIO()
+    _write(out, fmt, _job_dict(result.job, result.job_file), ranked, result.errors, result.interrupted)
+    return out.getvalue()
+
+
+class BatchSink:
+    """Collects a batch's outcomes as they stream in, spooling each report to a temporary file.
+
+    Only a :class:`BatchRow` per report stays in memory; :meth:`write` renders the ranked output by reading
+    the reports back in rank order.
+    """
+
+    def __init__(self, job: JobSummary, job_file: str, *, spool_dir: str | None = None) -> None:
+        self.job = _job_dict(job, job_file)
+        self._spool: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 - lives until close()
+            dir=spool_dir, prefix=".cvscan-spool-")
+        self._rows: list[tuple[BatchRow, int, int]] = []
+        self.errors: list[BatchFailure] = []
+        self.files: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._rows) + len(self.errors)
+
+    def add(self, outcome: Report | BatchFailure) -> None:
+        if isinstance(outcome, BatchFailure):
+            self.add_error(outcome)
+        else:
+            self.add_dict(to_dict(outcome), row_from_report(outcome))
+
+    def add_error(self, error: BatchFailure) -> None:
+        self.errors.append(error)
+        self.files.add(error.file)
+
+    def add_dict(self, data: dict[str, Any], row: BatchRow | None = None) -> None:
+        """Add a report given in the JSON layout (a result of an earlier run, when resuming)."""
+        data = {k: v for k, v in data.items() if k != "rank"}
+        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._spool.seek(0, os.SEEK_END)
+        offset = self._spool.tell()
+        self._spool.write(blob)
+        self._rows.append((row or row_from_dict(data), offset, len(blob)))
+        self.files.add(data["file"])
+
+    def _loader(self, offset: int, length: int) -> _Loader:
+        def load() -> dict[str, Any]:
+            self._spool.seek(offset)
+            data: dict[str, Any] = json.loads(self._spool.read(length))
+            return data
+        return load
+
+    def write(self, fh: TextIO, fmt: str, *, top: int | None = None, min_score: float | None = None,
+              interrupted: bool = False) -> None:
+        """Render the ranked results and the errors to ``fh``."""
+        where = {row.file: (offset, length) for row, offset, length in self._rows}
+        rows = select((row for row, _, _ in self._rows), top=top, min_score=min_score)
+        ranked = [(row, self._loader(*where[row.file])) for row in rows]
+        _write(fh, fmt, self.job, ranked, sorted(self.errors, key=lambda e: e.file), interrupted)
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+def read_batch_files(path: str) -> tuple[list[dict[str, Any]], list[BatchFailure]]:
+    """The results and errors of an earlier batch's JSON output (for resuming); raises ValueError if unusable."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list) \
+            or not isinstance(data.get("errors"), list):
+        raise ValueError("not a cvscan batch JSON output")
+    errors = [BatchFailure(e["file"], e["error"], e["message"]) for e in data["errors"]]
+    return data["results"], errors
+
+
+# --- one CV against many ads ------------------------------------------------------------------------------
+
+
+def rank_ads(reports: Sequence[tuple[str, Report]]) -> list[tuple[str, Report]]:
+    """(job file, report) pairs, best score first; ties by job file."""
+    return sorted(reports, key=lambda p: (-p[1].score, p[0]))
+
+
+def ads_to_dict(cv: str, reports: Sequence[tuple[str, Report]]) -> dict[str, Any]:
+    """One CV against many ads, in the JSON layout: ``{"schema_version", "file", "ads": [{rank, job_file, report}]}``."""
+    return {"schema_version": SCHEMA_VERSION, "file": cv,
+            "ads": [{"rank": i, "job_file": job_file, "report": to_dict(report)}
+                    for i, (job_file, report) in enumerate(rank_ads(reports), 1)]}
+
+
+def ads_to_json(cv: str, reports: Sequence[tuple[str, Report]]) -> str:
+    return json.dumps(ads_to_dict(cv, reports), indent=2, ensure_ascii=False) + "\n"
+
+
+def ads_to_text(cv: str, reports: Sequence[tuple[str, Report]]) -> str:
+    lines = [f"cvscan: {cv} against {len(reports)} job ads, best first", ""]
+    lines.append(f"{'rank':>4}  {'score':>5}  {'ad':40s}  top missing keywords")
+    for i, (job_file, report) in enumerate(rank_ads(reports), 1):
+        row = row_from_report(report)
+        title = f"{report.job.title or '?'} ({os.path.basename(job_file)})"
+        lines.append(f"{i:>4}  {report.score:5.1f}  {title[:40]:40s}  {', '.join(row.missing[:3])}")
+    return "\n".join(lines) + "\n"
+
+
+def ads_to_markdown(cv: str, reports: Sequence[tuple[str, Report]]) -> str:
+    out = [f"# cvscan: {_cell(cv)} against {len(reports)} job ads", "",
+           "| rank | score | ad | file | top missing keywords |", "|---:|---:|---|---|---|"]
+    for i, (job_file, report) in enumerate(rank_ads(reports), 1):
+        row = row_from_report(report)
+        out.append(f"| {i} | {report.score:.1f} | {_cell(report.job.title or '?')} | {_cell(job_file)} | "
+                   f"{_cell(', '.join(row.missing))} |")
+    return "\n".join(out) + "\n"
+
+
+ADS_RENDERERS: dict[str, Callable[[str, Sequence[tuple[str, Report]]], str]] = {
+    "text": ads_to_text, "json": ads_to_json, "md": ads_to_markdown}
+
+
+# --- progress ---------------------------------------------------------------------------------------------
+
+
+class ProgressBar:
+    """``done/total, files/s, time left`` on one line of a terminal; call with (done, total)."""
+
+    def __init__(self, stream: TextIO | None = None, *, width: int = 24, every: float = 0.1) -> None:
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.every = every
+        self.start = time.monotonic()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < self.every:
+            return
+        self._last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = done / elapsed
+        left = (total - done) / rate if rate > 0 else 0.0
+        full = round(self.width * done / total) if total else self.width
+        bar = "#" * full + "." * (self.width - full)
+        self.stream.write(f"\r[{bar}] {done}/{total} files  {rate:.1f} files/s  "
+                          f"{int(left) // 60}:{int(left) % 60:02d} left ")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+# --- a batch straight to its output -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    """What :func:`write_batch` did."""
+
+    results: int  # reports in the output (resumed ones included)
+    errors: int
+    skipped: int  # files skipped because an earlier output had them (--resume)
+    interrupted: bool
+
+
+def write_batch(
+    paths: Sequence[str],
+    job: JobPosting,
+    *,
+    fmt: str = "json",
+    out: str | None = None,
+    top: int | None = None,
+    min_score: float | None = None,
+    resume: bool = False,
+    taxonomy: Taxonomy | None = None,
+    settings: ScanSettings | None = None,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | None = None,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+    stdout: TextIO | None = None,
+) -> BatchOutcome:
+    """Scan ``paths`` against ``job`` and write the ranked output to ``out`` (atomically) or ``stdout``.
+
+    Reports stream to a spool file, so memory stays small however many files there are. ``resume``: files
+    already in ``out`` (a JSON output of an earlier run, results or errors) are not scanned again and their
+    entries are kept. Ctrl-C stops the scan and writes what finished (``interrupted`` is then true).
+    """
+    if fmt not in BATCH_FORMATS:
+        raise SettingsError(f"format must be one of {', '.join(BATCH_FORMATS)}, not {fmt!r}.")
+    if resume and (out is None or fmt != "json"):
+        raise SettingsError("resuming needs the earlier JSON output: give --format json and --out FILE.")
+    target_dir = os.path.dirname(os.path.abspath(out)) if out else None
+    sink = BatchSink(JobSummary(job.title, job.years_required, job.degree_required), job.source,
+                     spool_dir=target_dir)
+    skipped = 0
+    interrupted = False
+    try:
+        if resume and out is not None and os.path.exists(out):
+            try:
+                results, errors = read_batch_files(out)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise SettingsError(f"cannot resume from {out}: {exc}.",
+                                    fix="remove the file or drop --resume.") from exc
+            for data in results:
+                sink.add_dict(data)
+            for err in errors:
+                sink.add_error(err)
+        todo = [p for p in paths if p not in sink.files]
+        skipped = len(paths) - len(todo)
+        try:
+            for outcome in iter_batch(todo, job, taxonomy=taxonomy, settings=settings, jobs=jobs,
+                                      timeout=timeout, cache_dir=cache_dir, scheduler=scheduler,
+                                      progress=progress):
+                sink.add(outcome)
+        except KeyboardInterrupt:
+            interrupted = True
+        if out is None:
+            sink.write(stdout or sys.stdout, fmt, top=top, min_score=min_score, interrupted=interrupted)
+        else:
+            _atomic_write(out, lambda fh: sink.write(fh, fmt, top=top, min_score=min_score,
+                                                     interrupted=interrupted))
+        return BatchOutcome(results=len(sink) - len(sink.errors), errors=len(sink.errors), skipped=skipped,
+                            interrupted=interrupted)
+    finally:
+        sink.close()
+
+
+def _atomic_write(out: str, write: Callable[[TextIO], None]) -> None:
+    directory = os.path.dirname(os.path.abspath(out))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(out)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def scan_against_ads(cv: str | os.PathLike[str], job_paths: Sequence[str | os.PathLike[str]], *,
+                     taxonomy: Taxonomy | None = None,
+                     settings: ScanSettings | None = None) -> list[tuple[str, Report]]:
+    """One CV against several job ads (the CV read once): (job file, report) pairs, best score first."""
+    settings = settings or ScanSettings()
+    taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
+    doc = extract(cv, max_bytes=settings.max_file_bytes, ocr=settings.ocr, engine=settings.pdf_engine)
+    pairs = []
+    for path in job_paths:
+        job = load_job(path, taxonomy=taxonomy, settings=settings)
+        pairs.append((os.fspath(path), scan_document(doc, job, taxonomy=taxonomy, settings=settings)))
+    return rank_ads(pairs)

@@ -1,0 +1,344 @@
+"""Batch scoring: discovery, ranking, error isolation, time limits, resume, cache, Dask, many ads per CV."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import cloudpickle
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+
+import scanner
+from scanner.batch import BatchFailure, _Context, _LokyPool, _run, _scan_file, discover, run_batch
+from scanner.cache import DocumentCache, document_from_json, document_to_json
+from scanner.cli import main
+from scanner.extract import extract
+from scanner.extract.pdfium import resolve_engine
+from scanner.ranking import batch_schema, read_batch_files
+
+ML_AD = str(FIXTURES / "job_ml_engineer.txt")
+DS_AD = str(FIXTURES / "job_data_scientist.txt")
+GOOD = ["cv_ml_two_column.pdf", "cv_data_scientist.docx", "cv_java_developer.txt", "cv_markdown.md"]
+BAD = ["corrupt.pdf", "cv_encrypted.pdf", "empty.pdf"]
+
+
+def _generate_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("cvscan_fixture_generate", FIXTURES / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A folder of CVs: four good ones and three broken ones, plus files discovery must skip."""
+    d = tmp_path / "cvs"
+    d.mkdir()
+    for name in GOOD + BAD:
+        shutil.copy(FIXTURES / name, d / name)
+    shutil.copy(FIXTURES / "cv_plain.txt", d / ".hidden.txt")
+    shutil.copy(FIXTURES / "image.png", d / "image.png")
+    (d / "sub").mkdir()
+    shutil.copy(FIXTURES / "cv_plain.txt", d / "sub" / "cv_plain.txt")
+    return d
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def job() -> scanner.JobPosting:
+    return scanner.load_job(ML_AD)
+
+
+# --- discovery --------------------------------------------------------------------------------------------
+
+
+def test_discovery_is_sorted_skips_hidden_and_other_suffixes(folder: Path) -> None:
+    flat = discover([str(folder)])
+    assert [Path(p).name for p in flat] == sorted(GOOD + BAD)
+    assert all(p.startswith(str(folder) + os.sep) for p in flat)
+    deep = discover([str(folder)], recursive=True)
+    assert deep == [*flat, str(folder / "sub" / "cv_plain.txt")]
+    # Files named on the command line are kept as given, once, whatever their suffix.
+    png = str(folder / "image.png")
+    assert discover([png, str(folder), png]) == [png, *flat]
+
+
+# --- the CLI batch: ranking, filters, errors, formats -----------------------------------------------------
+
+
+def test_batch_json_ranks_reports_isolates_errors_and_validates(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    code, _, err = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out), "--jobs", "2")
+    assert code == 0, err
+    data = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(data, batch_schema())
+    scores = [r["score"] for r in data["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert [r["rank"] for r in data["results"]] == list(range(1, len(GOOD) + 1))
+    assert {Path(r["file"]).name for r in data["results"]} == set(GOOD)
+    assert data["results"][0]["file"] == str(folder / "cv_ml_two_column.pdf")  # the ML CV against the ML ad
+    errors = {Path(e["file"]).name: e for e in data["errors"]}
+    assert set(errors) == set(BAD)
+    assert errors["corrupt.pdf"]["error"] == "CorruptDocument"
+    assert errors["cv_encrypted.pdf"]["error"] == "EncryptedDocument"
+    assert errors["empty.pdf"]["error"] == "EmptyFile"
+    assert all(e["message"].startswith(e["file"]) for e in data["errors"])
+    # Each result is exactly the scan report plus its rank.
+    single = scanner.to_dict(scanner.scan(str(folder / "cv_java_developer.txt"), ML_AD))
+    java = next(r for r in data["results"] if r["file"].endswith("cv_java_developer.txt"))
+    assert {k: v for k, v in java.items() if k != "rank"} == single
+    assert "4 ranked, 3 failed" in err
+
+
+def test_top_and_min_score(folder: Path) -> None:
+    code, out, _ = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--top", "2", "--jobs", "2")
+    assert code == 0
+    top = json.loads(out)
+    assert [r["rank"] for r in top["results"]] == [1, 2]
+    assert len(top["errors"]) == len(BAD)  # filters never hide failures
+    _, out, _ = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--jobs", "2")
+    every = json.loads(out)["results"]
+    cut = (every[1]["score"] + every[2]["score"]) / 2
+    _, out, _ = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--min-score", f"{cut}", "--jobs", "2")
+    kept = json.loads(out)["results"]
+    assert [r["file"] for r in kept] == [r["file"] for r in every[:2]]
+    assert top["results"][1]["file"] == every[1]["file"]
+
+
+def test_csv_markdown_and_html_tables(folder: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "out.csv"
+    assert run("batch", str(folder), "--job", ML_AD, "--out", str(out), "--jobs", "2")[0] == 0
+    table = pd.read_csv(out, keep_default_na=False)
+    assert list(table.columns[:4]) == ["file", "rank", "score", "hard_skills"]
+    assert {"missing", "failing_checks", "error", "message"} <= set(table.columns)
+    ranked = table[table["error"] == ""]
+    assert list(ranked["rank"].astype(int)) == [1, 2, 3, 4]
+    assert set(table[table["error"] != ""]["error"]) == {"CorruptDocument", "EncryptedDocument", "EmptyFile"}
+    code, md, _ = run("batch", str(folder), "--job", ML_AD, "--format", "md", "--jobs", "2")
+    assert code == 0 and "| rank |" in md.replace("| file | rank |", "| rank |") and "## Errors" in md
+    code, page, _ = run("batch", str(folder), "--job", ML_AD, "--format", "html", "--jobs", "2")
+    assert code == 0 and page.startswith("<!doctype html>") and page.count("<tr>") == 1 + 4 + 1 + 3
+    assert "<script" not in page and "http" not in page.split("</style>")[1]  # self-contained
+
+
+def test_scan_many_dataframe(folder: Path) -> None:
+    frame = scanner.scan_many([folder], ML_AD, jobs=2)
+    assert len(frame) == len(GOOD) + len(BAD)
+    assert list(frame["rank"][: len(GOOD)]) == [1, 2, 3, 4]
+    assert frame["rank"][len(GOOD):].isna().all()
+    assert frame["score"].iloc[0] >= frame["score"].iloc[3]
+    assert set(frame["error"][len(GOOD):]) == {"CorruptDocument", "EncryptedDocument", "EmptyFile"}
+
+
+def test_run_batch_result_renders_like_the_cli(folder: Path, job: scanner.JobPosting) -> None:
+    result = run_batch(discover([folder]), job, jobs=2)
+    assert [r.score for r in result.reports] == sorted((r.score for r in result.reports), reverse=True)
+    assert len(result.errors) == len(BAD) and not result.interrupted
+    data = json.loads(scanner.render_batch(result, "json"))
+    jsonschema.validate(data, batch_schema())
+    assert [r["file"] for r in data["results"]] == [r.file for r in result.reports]
+
+
+# --- failures inside workers ------------------------------------------------------------------------------
+
+
+def test_an_unexpected_exception_becomes_an_internal_row(job: scanner.JobPosting) -> None:
+    broken = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=None, timeout=None,  # type: ignore[arg-type]
+                      cache_dir=None)
+    outcome = _scan_file(str(FIXTURES / "cv_plain.txt"), broken)
+    assert isinstance(outcome, BatchFailure)
+    assert outcome.error == "internal" and "AttributeError" in outcome.message
+
+
+def test_a_slow_file_is_stopped_at_the_time_limit(folder: Path, tmp_path: Path) -> None:
+    _generate_module().make_long_cv(folder / "cv_long.txt")
+    out = tmp_path / "out.json"
+    t = time.monotonic()
+    code, _, _ = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out),
+                     "--timeout", "1", "--jobs", "2")
+    assert code == 0
+    assert time.monotonic() - t < 30
+    data = json.loads(out.read_text(encoding="utf-8"))
+    errors = {Path(e["file"]).name: e for e in data["errors"]}
+    assert errors["cv_long.txt"]["error"] == "ScanTimeout"
+    assert "1 s limit" in errors["cv_long.txt"]["message"]
+    assert len(data["results"]) == len(GOOD)
+
+
+# Test-only worker functions for the runner's machinery, shipped to the workers by value.
+def _stuck_or_quick(path: str) -> scanner.Report | BatchFailure:
+    if "hang" in path:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # as if stuck in C code: no alarm gets in
+        time.sleep(600)
+    if "die" in path:
+        os._exit(3)
+    return BatchFailure(path, "ok", str(os.getpid()))
+
+
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+def test_a_hanging_worker_is_killed_and_replaced(job: scanner.JobPosting) -> None:
+    ctx = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=scanner.ScanSettings(), timeout=0.5,
+                   cache_dir=None)
+    pool = _LokyPool(ctx, 2, fn=_stuck_or_quick)
+    paths = ["a", "b", "hang", "c", "d"]  # "hang" starts once the workers are up: its limit has no start-up grace
+    t = time.monotonic()
+    outcomes = {o.file: o for o in _run(pool, paths, 0.5, None, startup_grace=10.0)}  # type: ignore[union-attr]
+    assert time.monotonic() - t < 40
+    assert set(outcomes) == set(paths)
+    assert isinstance(outcomes["hang"], BatchFailure) and outcomes["hang"].error == "ScanTimeout"
+    assert all(isinstance(outcomes[p], BatchFailure) and outcomes[p].error == "ok" for p in "abcd")
+
+
+def test_a_dying_worker_is_replaced_and_the_file_named(job: scanner.JobPosting) -> None:
+    ctx = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=scanner.ScanSettings(), timeout=None,
+                   cache_dir=None)
+    outcomes = {o.file: o for o in _run(_LokyPool(ctx, 2, fn=_stuck_or_quick), ["a", "die", "b", "c"], None, None)}  # type: ignore[union-attr]
+    assert set(outcomes) == {"a", "die", "b", "c"}
+    assert isinstance(outcomes["die"], BatchFailure) and outcomes["die"].error == "internal"
+    assert "died" in outcomes["die"].message
+    assert all(isinstance(outcomes[p], BatchFailure) and outcomes[p].error == "ok" for p in "abc")
+
+
+def test_ctrl_c_keeps_what_finished(folder: Path, job: scanner.JobPosting, tmp_path: Path) -> None:
+    def interrupt_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    result = run_batch(discover([folder]), job, jobs=1, progress=interrupt_after_two)
+    assert result.interrupted and len(result.reports) + len(result.errors) == 2
+    out = tmp_path / "out.json"
+    done = scanner.ranking.write_batch(discover([folder]), job, fmt="json", out=str(out), jobs=1,
+                                       progress=interrupt_after_two)
+    assert done.interrupted and done.results + done.errors == 2
+    data = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(data, batch_schema())
+    assert data["interrupted"] is True and len(data["results"]) + len(data["errors"]) == 2
+    assert not list(tmp_path.glob(".out.json.*"))  # no temporary file left behind
+
+
+# --- resume and cache -------------------------------------------------------------------------------------
+
+
+def test_resume_skips_files_already_in_the_output(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    (folder / "cv_markdown.md").rename(tmp_path / "later.md")
+    assert run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out), "--jobs", "2")[0] == 0
+    first = json.loads(out.read_text(encoding="utf-8"))
+    # Mark an earlier result: resuming must keep it as it is, not scan that file again.
+    first["results"][0]["score"] = 1.5
+    out.write_text(json.dumps(first), encoding="utf-8")
+    (tmp_path / "later.md").rename(folder / "cv_markdown.md")
+    code, _, err = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out),
+                       "--resume", "--jobs", "2")
+    assert code == 0
+    assert f"{len(GOOD) - 1 + len(BAD)} skipped" in err
+    data = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(data, batch_schema())
+    files = [r["file"] for r in data["results"]]
+    assert len(files) == len(GOOD) and str(folder / "cv_markdown.md") in files
+    assert data["results"][-1]["score"] == 1.5 and data["results"][-1]["rank"] == len(GOOD)
+    assert len(data["errors"]) == len(BAD)
+    results, errors = read_batch_files(str(out))
+    assert len(results) == len(GOOD) and len(errors) == len(BAD)
+
+
+def test_resume_needs_json_output(folder: Path) -> None:
+    code, _, err = run("batch", str(folder), "--job", ML_AD, "--resume")
+    assert code == 2 and "--format json and --out" in err
+
+
+def test_document_json_round_trip() -> None:
+    for name in ("cv_ml_two_column.pdf", "cv_data_scientist.docx", "cv_textbox.docx", "cv_markdown.md"):
+        doc = extract(FIXTURES / name)
+        assert document_from_json(document_to_json(doc)) == doc
+    with pytest.raises(ValueError):
+        document_from_json('{"source": "x"}')
+
+
+def test_cache_hit_and_corrupt_entry_rebuilt(folder: Path, tmp_path: Path, job: scanner.JobPosting) -> None:
+    cache = tmp_path / "cache"
+    paths = discover([folder])
+    first = run_batch(paths, job, jobs=2, cache_dir=cache)
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == len(GOOD)  # failures are not cached
+    assert not list(cache.rglob("*.tmp"))
+    second = run_batch(paths, job, jobs=2, cache_dir=cache)
+    assert [(r.file, r.score) for r in second.reports] == [(r.file, r.score) for r in first.reports]
+    # A hit: an entry edited on disk is what the scan sees.
+    java = str(folder / "cv_java_developer.txt")
+    data = Path(java).read_bytes()
+    c = DocumentCache(cache, variant=f"engine={resolve_engine('auto')},ocr=False")
+    entry = next(p for p in entries if p.stem == c.key(data))
+    doc = json.loads(entry.read_text(encoding="utf-8"))
+    doc["text"] = Path(FIXTURES / "cv_plain.txt").read_text(encoding="utf-8")
+    entry.write_text(json.dumps(doc), encoding="utf-8")
+    hit = run_batch([java], job, jobs=1, cache_dir=cache).reports[0]
+    assert hit.score > next(r.score for r in first.reports if r.file == java) + 20
+    # A corrupt entry is ignored, the file extracted again and the entry rewritten.
+    entry.write_bytes(b"\x00not json{")
+    rebuilt = run_batch([java], job, jobs=1, cache_dir=cache).reports[0]
+    assert rebuilt.score == next(r.score for r in first.reports if r.file == java)
+    assert document_from_json(entry.read_text(encoding="utf-8")).text == extract(java).text
+
+
+# --- Dask -------------------------------------------------------------------------------------------------
+
+
+def test_dask_local_cluster_gives_the_same_ranking(folder: Path, job: scanner.JobPosting, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    local = run_batch(discover([folder]), job, jobs=2)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        remote = run_batch(discover([folder]), job, scheduler=address, timeout=60)
+        out = tmp_path / "out.json"
+        code, _, err = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out),
+                           "--scheduler", address)
+        assert code == 0, err
+    assert [(r.file, r.score) for r in remote.reports] == [(r.file, r.score) for r in local.reports]
+    assert [e.error for e in remote.errors] == [e.error for e in local.errors]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["file"] for r in data["results"]] == [r.file for r in local.reports]
+
+
+# --- one CV against many ads ------------------------------------------------------------------------------
+
+
+def test_one_cv_against_several_ads_is_ranked() -> None:
+    cv = str(FIXTURES / "cv_ml_two_column.pdf")
+    code, out, _ = run("scan", cv, "--job", DS_AD, "--job", ML_AD, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [a["job_file"] for a in data["ads"]] == [ML_AD, DS_AD]
+    assert [a["rank"] for a in data["ads"]] == [1, 2]
+    schema = scanner.report_schema()
+    for ad in data["ads"]:
+        jsonschema.validate(ad["report"], schema)
+    single = json.loads(run("scan", cv, "--job", ML_AD, "--format", "json")[1])
+    assert data["ads"][0]["report"] == single  # the same report as a one-ad scan
+    code, text, _ = run("scan", cv, "--job", DS_AD, "--job", ML_AD)
+    assert code == 0 and text.index("Senior Machine Learning Engineer") < text.index(Path(DS_AD).name)
+    code, md, _ = run("scan", cv, "--job", DS_AD, "--job", ML_AD, "--format", "md")
+    assert code == 0 and "| 1 |" in md and "| 2 |" in md
+    code, _, err = run("scan", cv, "--job", DS_AD, "--job", ML_AD, "--fail-under", "99")
+    assert code == 1 and "best score" in err
