@@ -27,6 +27,8 @@ REQUIRED, NEUTRAL, PREFERRED, PERIPHERAL = "required", "neutral", "preferred", "
 CONTEXT_WEIGHT = {REQUIRED: 1.0, NEUTRAL: 0.8, PREFERRED: 0.5, PERIPHERAL: 0.3}
 PHRASE_CATEGORY = "ad_phrase"
 MAX_PHRASES = 12
+# A term used in every kind of job still counts this much of a specific one.
+SPECIFICITY_FLOOR = 0.2
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
     REQUIRED: (
@@ -281,10 +283,24 @@ def _salient_phrases(segments: Sequence[_Segment], taken: set[str], title: str |
     return {k: (d, ctx) for k, (d, ctx, ok) in found.items() if ok or len(ctx) >= 2}
 
 
-def _weight(contexts: Sequence[str]) -> tuple[Importance, float]:
+def specificity(term: str) -> float:
+    """How specific a term is to few kinds of job, 0-1, from the background corpus's document frequencies.
+
+    "Microsoft Excel" appears in most occupations and tells little about fit; "bookkeeping" or "PyTorch"
+    tells much. The rarest of the term's words and word pairs decides.
+    """
+    keys = [t.key for t in tokenize(term)]
+    feats = keys + [f"{a} {b}" for a, b in itertools.pairwise(keys)]
+    if not feats:
+        return 1.0
+    return min(1.0, max(idf(f) for f in feats) / max_idf())
+
+
+def _weight(contexts: Sequence[str], term: str) -> tuple[Importance, float]:
     best = max(CONTEXT_WEIGHT[c] for c in contexts)
     importance: Importance = "required" if best >= CONTEXT_WEIGHT[NEUTRAL] else "preferred"
-    return importance, round(best * (1.0 + 0.3 * math.log(len(contexts))), 4)
+    spec = SPECIFICITY_FLOOR + (1.0 - SPECIFICITY_FLOOR) * specificity(term)
+    return importance, round(best * (1.0 + 0.3 * math.log(len(contexts))) * spec, 4)
 
 
 def analyze_job(text: str, taxonomy: Taxonomy, *, source: str = "job ad") -> JobPosting:
@@ -297,14 +313,14 @@ def analyze_job(text: str, taxonomy: Taxonomy, *, source: str = "job ad") -> Job
     taken: set[str] = set()
     for name, occs in hits.items():
         term = occs[0].term
-        importance, weight = _weight([segments[o.line].context for o in occs])
+        importance, weight = _weight([segments[o.line].context for o in occs], name)
         terms.append(JobTerm(name, term.category, importance, weight, len(occs), "taxonomy"))
         for o in occs:
             taken.update(t.key for t in tokenize(o.surface))
     phrases = _salient_phrases(segments, taken, title)
     ranked = sorted(phrases.items(), key=lambda kv: (-len(kv[1][1]), -max(idf(k) for k in kv[0]), kv[1][0]))
     for _key, (display, contexts) in ranked[:MAX_PHRASES]:
-        importance, weight = _weight(contexts)
+        importance, weight = _weight(contexts, display)
         terms.append(JobTerm(display, PHRASE_CATEGORY, importance, round(weight * 0.6, 4), len(contexts), "phrase"))
     terms.sort(key=lambda t: (-t.weight, t.term.lower()))
     return JobPosting(

@@ -9,6 +9,7 @@ against text that is itself another known term ("Airflow" is not a misspelt "MLf
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -133,6 +134,12 @@ def line_surface(norm_line: str, span: Sequence[Token]) -> str:
     return norm_line[span[0].start : span[-1].end]
 
 
+@functools.lru_cache(maxsize=4096)
+def _line_tokens(line: str) -> tuple[Token, ...]:
+    # fuzzy_find runs once per missing term over the same lines: tokenise each line once, not once per term.
+    return tuple(tokenize(line))
+
+
 def fuzzy_find(term: Term, lines: Sequence[str], taxonomy: Taxonomy, *, threshold: float) -> list[Occurrence]:
     """Near-miss spellings of a term (e.g. "Pytorh"), at a conservative threshold."""
     if not term.fuzzy or term.case_sensitive:
@@ -141,10 +148,10 @@ def fuzzy_find(term: Term, lines: Sequence[str], taxonomy: Taxonomy, *, threshol
     if not forms:
         return []
     out: list[Occurrence] = []
+    form_tokens = [_line_tokens(form) for form in forms]
     for ln, line in enumerate(lines):
-        toks = tokenize(line)
-        for form in forms:
-            ftoks = tokenize(form)
+        toks = _line_tokens(line)
+        for ftoks in form_tokens:
             n = len(ftoks)
             if n == 0 or len(toks) < n:
                 continue

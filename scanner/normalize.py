@@ -68,6 +68,8 @@ def us_spelling(word: str) -> str:
     table = _spelling()
     if word in table:
         return table[word]
+    if "is" not in word and "ys" not in word:
+        return word
     for uk, us in _UK_SUFFIXES:
         if word.endswith(uk) and len(word) > len(uk) + 2:
             return word[: -len(uk)] + us
@@ -114,8 +116,10 @@ def tokenize(line: str) -> list[Token]:
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
-    """Matching key of a taxonomy term or alias."""
-    return tuple(t.key for t in tokenize(phrase))
+    """Matching key of a taxonomy term or alias (the keys ``tokenize`` gives, without the Token objects)."""
+    if not phrase.isascii():
+        phrase = normalize_line(phrase)
+    return tuple(word_key(w.casefold()) for w in _TOKEN.findall(phrase))
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -64,6 +64,8 @@ def background_documents() -> list[str]:
 
 
 DF_FILE = "background_df.tsv"
+# A term repeated more often than this in one document weighs no more (keyword stuffing).
+TF_CAP = 4
 
 
 def document_frequencies(documents: Iterable[str]) -> tuple[int, Counter[str]]:
@@ -111,10 +113,15 @@ class BackgroundModel:
     def idf(self, feature: str) -> float:
         return self.idf_.get(feature, self.unseen_idf)
 
-    def vector(self, text: str) -> dict[str, float]:
-        """l2-normalised sublinear TF-IDF vector; features unseen in the background are ignored."""
+    def vector(self, text: str, *, tf_cap: int | None = TF_CAP) -> dict[str, float]:
+        """l2-normalised sublinear TF-IDF vector; features unseen in the background are ignored.
+
+        Counts above ``tf_cap`` count as ``tf_cap``, so repeating a keyword (stuffing) stops paying off;
+        ``tf_cap=None`` gives scikit-learn's weighting exactly.
+        """
         counts = Counter(analyze(text))
-        vec = {f: (1.0 + math.log(c)) * self.idf_[f] for f, c in counts.items() if f in self.idf_}
+        cap = tf_cap or max(counts.values(), default=1)
+        vec = {f: (1.0 + math.log(min(c, cap))) * self.idf_[f] for f, c in counts.items() if f in self.idf_}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {f: v / norm for f, v in vec.items()} if norm else {}
 

@@ -75,10 +75,27 @@ def test_job_title_match_ignores_seniority() -> None:
     assert same["job_title"] >= 95 and other["job_title"] < 50
 
 
-def test_similarity_is_rescaled_and_capped() -> None:
+def test_similarity_is_rescaled_and_strictly_increasing() -> None:
     assert parts(cosine=0.0)["text_similarity"] == 0.0
-    assert parts(cosine=0.9)["text_similarity"] == 100.0
-    assert 0 < parts(cosine=0.1)["text_similarity"] < 100
+    values = [parts(cosine=c)["text_similarity"] for c in (0.05, 0.1, 0.2, 0.35, 0.6)]
+    assert values == sorted(values) and len(set(values)) == len(values)
+    assert 40 < parts(cosine=0.1)["text_similarity"] < 60 and values[-1] <= 100
+
+
+def test_weights_adapt_to_the_ad() -> None:
+    def weights(**kw: object) -> dict[str, float]:
+        args: dict[str, object] = dict(job=job(), matched=(), missing=(), cv=CVStructure(), cv_text="", cosine=0.1)
+        args.update(kw)
+        return {c.component: c.weight for c in score_components(**args)}  # type: ignore[arg-type]
+
+    many = weights(missing=tuple(miss(f"t{i}") for i in range(8)))
+    few = weights(missing=(miss("Excel"),))
+    assert many["hard_skills"] > few["hard_skills"] > 0
+    assert few["text_similarity"] > many["text_similarity"]
+    not_asked = weights(job=job(years_required=None, degree_required=None, title=None))
+    assert not_asked["experience"] == not_asked["education"] == not_asked["job_title"] == 0.0
+    for w in (many, few, not_asked):
+        assert sum(w.values()) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_parseability_falls_with_failed_checks() -> None:

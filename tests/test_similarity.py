@@ -28,7 +28,7 @@ def test_cosine_equals_scikit_learn(a: str, b: str) -> None:
     ref = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, dtype=np.float64).fit(DOCS)
     m = ref.transform([a, b])
     expected = float(cosine_similarity(m[0], m[1])[0, 0])
-    got = sum(v * ours.vector(b).get(f, 0.0) for f, v in ours.vector(a).items())
+    got = sum(v * ours.vector(b, tf_cap=None).get(f, 0.0) for f, v in ours.vector(a, tf_cap=None).items())
     assert got == pytest.approx(expected, abs=1e-9)
     names = ref.get_feature_names_out()
     for name, value in zip(names, ref.idf_, strict=True):
@@ -54,3 +54,11 @@ def test_shipped_frequencies_match_the_corpus() -> None:
 
     n, df = document_frequencies(background_documents())
     assert _shipped_frequencies() == (n, dict(df)), "run keyword_lists/tools/build_df.py after editing the corpus"
+
+
+def test_keyword_stuffing_stops_paying_off() -> None:
+    ad = "Machine learning engineer: PyTorch, Kubernetes, MLflow, drift detection, model serving"
+    honest = "Built PyTorch models. Served them on Kubernetes. Tracked runs in MLflow."
+    stuffed = honest + " PyTorch" * 4
+    very_stuffed = honest + " PyTorch" * 60
+    assert text_similarity(stuffed, ad) == pytest.approx(text_similarity(very_stuffed, ad))
