@@ -7,13 +7,16 @@ that root only. Each message says what happened, to which file, and what to do a
     ├── InputError                  a CV or job ad that cannot be read
     │   ├── FileMissingError        no such file, or not a regular file
     │   ├── EmptyFileError          zero bytes, or no words at all
-    │   ├── FileTooLargeError       over the size limit
+    │   ├── LimitExceededError      over one of the safety limits (``.limit`` names it; see extract.Limits)
+    │   │   ├── FileTooLargeError   over the file-size limit
+    │   │   └── ScanTimeoutError    a file slower than the per-file time limit
+    │   ├── UnsafeDocumentError     built to attack a parser: XML entities or DTDs in a DOCX, a PDF+ZIP polyglot
     │   ├── UnsupportedFormatError  not PDF, DOCX, text or Markdown (legacy .doc included)
     │   ├── EncryptedDocumentError  password-protected PDF or DOCX
     │   ├── NoTextLayerError        a scanned PDF: pages are images without text
-    │   ├── CorruptDocumentError    the file claims a format but cannot be parsed
-    │   └── ScanTimeoutError        a file slower than the per-file time limit of a batch
+    │   └── CorruptDocumentError    the file claims a format but cannot be parsed
     ├── OcrUnavailableError         --ocr asked for, but pytesseract or the tesseract program is missing
+    ├── WebUnavailableError         cvscan serve asked for, but the web extra (FastAPI, uvicorn) is missing
     ├── TaxonomyError               a keyword list with problems (each with its line number)
     └── SettingsError               an option out of range
 """
@@ -55,8 +58,25 @@ class EmptyFileError(InputError):
     """The file is empty or holds no words."""
 
 
-class FileTooLargeError(InputError):
+class LimitExceededError(InputError):
+    """The document goes over one of the safety limits; ``limit`` names it (a field of ``Limits``)."""
+
+    default_limit = ""
+
+    def __init__(self, message: str, *, path: str | None = None, fix: str | None = None,
+                 limit: str | None = None) -> None:
+        self.limit = limit or self.default_limit
+        super().__init__(message, path=path, fix=fix)
+
+
+class FileTooLargeError(LimitExceededError):
     """The file is larger than the configured limit."""
+
+    default_limit = "max_file_bytes"
+
+
+class UnsafeDocumentError(InputError):
+    """The document holds constructs used to attack parsers (XML entity declarations, polyglots); refused."""
 
 
 class UnsupportedFormatError(InputError):
@@ -75,12 +95,18 @@ class CorruptDocumentError(InputError):
     """The file claims a format but cannot be parsed."""
 
 
-class ScanTimeoutError(InputError):
-    """A file took longer than the per-file time limit of a batch and was stopped."""
+class ScanTimeoutError(LimitExceededError):
+    """A file took longer than the per-file time limit and was stopped."""
+
+    default_limit = "max_seconds"
 
 
 class OcrUnavailableError(ScannerError):
     """OCR was asked for but cannot run (pytesseract or the tesseract program missing, or it timed out)."""
+
+
+class WebUnavailableError(ScannerError):
+    """The web app was asked for but a package of the ``web`` extra is not installed."""
 
 
 @dataclass(frozen=True, slots=True)

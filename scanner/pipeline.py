@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .advice import suggest
 from .checks import run_checks
 from .errors import EmptyFileError, SettingsError
-from .extract import PDF_ENGINES, PdfEngine, extract
+from .extract import PDF_ENGINES, Limits, PdfEngine, extract
+from .extract.limits import time_limit, timeout_error
 from .extract.pdfium import resolve_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
 from .matching import Occurrence, best_kind, find_terms, fuzzy_find, join_wrapped
@@ -41,11 +42,14 @@ class ScanSettings:
     taxonomy_path: str | None = None
     ocr: bool = False  # OCR image-only PDF pages (scans) instead of failing; needs the ``ocr`` extra
     pdf_engine: PdfEngine = "auto"  # pdfium (extra ``fast``), pypdf, or auto: pdfium when installed
+    limits: Limits = field(default_factory=Limits)  # safety bounds on each file (archive, pages, objects, text, time)
 
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:
             raise SettingsError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}.")
         resolve_engine(self.pdf_engine)  # asking for pdfium without the ``fast`` extra fails here, early
+        if not isinstance(self.limits, Limits):
+            raise SettingsError(f"limits must be a scanner.extract.Limits, not {type(self.limits).__name__}.")
         if not 1 <= self.max_file_bytes <= 1024**3:
             raise SettingsError(f"max_file_bytes must be between 1 and 1 GiB, not {self.max_file_bytes}.")
         if not 75.0 <= self.fuzzy_threshold <= 100.0:
@@ -65,7 +69,8 @@ def load_job(path: str | os.PathLike[str], *, taxonomy: Taxonomy | None = None,
              settings: ScanSettings | None = None) -> JobPosting:
     """Read a job ad from a file (text, Markdown, PDF or DOCX) and analyse it."""
     settings = settings or ScanSettings()
-    doc = extract(path, max_bytes=settings.max_file_bytes, ocr=settings.ocr, engine=settings.pdf_engine)
+    doc = extract(path, max_bytes=settings.max_file_bytes, ocr=settings.ocr, engine=settings.pdf_engine,
+                  limits=settings.limits)
     return job_from_text(doc.full_text, taxonomy=taxonomy, source=str(path))
 
 
@@ -159,10 +164,16 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
 
 def scan(cv: str | os.PathLike[str] | Document, job: str | os.PathLike[str] | JobPosting, *,
          taxonomy: Taxonomy | None = None, settings: ScanSettings | None = None) -> Report:
-    """Scan a CV (a path or an extracted Document) against a job ad (a path or an analysed JobPosting)."""
+    """Scan a CV (a path or an extracted Document) against a job ad (a path or an analysed JobPosting).
+
+    Reading and scoring the CV is held to ``settings.limits.max_seconds`` (in a process's main thread).
+    """
     settings = settings or ScanSettings()
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
     posting = job if isinstance(job, JobPosting) else load_job(job, taxonomy=taxonomy, settings=settings)
-    doc = cv if isinstance(cv, Document) else extract(cv, max_bytes=settings.max_file_bytes, ocr=settings.ocr,
-                                                      engine=settings.pdf_engine)
-    return scan_document(doc, posting, taxonomy=taxonomy, settings=settings)
+    seconds = settings.limits.max_seconds
+    name = cv.source if isinstance(cv, Document) else os.fspath(cv)
+    with time_limit(seconds, lambda: timeout_error(name, seconds or 0.0)):
+        doc = cv if isinstance(cv, Document) else extract(cv, max_bytes=settings.max_file_bytes, ocr=settings.ocr,
+                                                          engine=settings.pdf_engine, limits=settings.limits)
+        return scan_document(doc, posting, taxonomy=taxonomy, settings=settings)

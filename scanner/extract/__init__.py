@@ -1,7 +1,8 @@
 """Read a CV or job ad (PDF, DOCX, text, Markdown) into a :class:`~scanner.records.Document`.
 
 The format comes from the content (magic bytes), not the file name; every failure is an
-:class:`~scanner.errors.InputError` naming the file and saying what to do.
+:class:`~scanner.errors.InputError` naming the file and saying what to do. Files come from strangers, so
+each read is held to :class:`Limits` (see :mod:`.limits`): archive, page, object, stream, text and time bounds.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import stat
 
 from ..errors import EmptyFileError, FileMissingError, FileTooLargeError, NoTextLayerError
 from ..records import Document
+from .archive import check_docx_package
 from .docx import extract_docx
-from .pdf import extract_pdf
+from .limits import Limits, over_limit, time_limit, timeout_error
+from .pdf import extract_pdf, quiet_pypdf
+from .pdfbounds import check_pdf
 from .pdfium import PDF_ENGINES, PdfEngine, extract_pdfium, resolve_engine
 from .sniff import sniff
 from .text import extract_text_document, has_words
 
-__all__ = ["DEFAULT_MAX_BYTES", "PDF_ENGINES", "PdfEngine", "extract", "extract_bytes", "sniff"]
+__all__ = ["DEFAULT_MAX_BYTES", "PDF_ENGINES", "Limits", "PdfEngine", "extract", "extract_bytes", "sniff"]
+
+_DEFAULT_LIMITS = Limits()
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -31,13 +37,15 @@ def _too_large(size: int, max_bytes: int, name: str) -> FileTooLargeError:
 
 
 def extract(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False,
-            engine: PdfEngine = "auto") -> Document:
+            engine: PdfEngine = "auto", limits: Limits | None = None) -> Document:
     """Read the file at ``path`` and return its text in reading order with layout facts.
 
     ``ocr``: read PDF pages that are only images (scans) with Tesseract instead of raising
     :class:`~scanner.errors.NoTextLayerError`; needs ``pip install 'cvscan[ocr]'`` and the tesseract program.
     ``engine``: the PDF reader: ``pdfium`` (fast, ``pip install 'cvscan[fast]'``), ``pypdf`` (always
     installed), or ``auto``, PDFium when it is installed.
+    ``limits``: the safety bounds (:class:`Limits`; defaults that a real CV never reaches); a breach raises
+    :class:`~scanner.errors.LimitExceededError`, a file slower than ``limits.max_seconds`` ScanTimeoutError.
     """
     name = os.fspath(path)
     try:
@@ -59,22 +67,19 @@ def extract(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
         raise FileMissingError(
             f"the file cannot be read ({exc.strerror}).", path=name, fix="check the file's permissions."
         ) from exc
-    return extract_bytes(data, name, max_bytes=max_bytes, ocr=ocr, engine=engine)
+    return extract_bytes(data, name, max_bytes=max_bytes, ocr=ocr, engine=engine, limits=limits)
 
 
 def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False,
-                  engine: PdfEngine = "auto") -> Document:
+                  engine: PdfEngine = "auto", limits: Limits | None = None) -> Document:
     """Like :func:`extract`, for content already in memory; ``name`` is used in messages and by sniffing."""
     reader = resolve_engine(engine)  # a bad or missing engine fails for every file, not only for PDFs
+    limits = limits or _DEFAULT_LIMITS
     if len(data) > max_bytes:
         raise _too_large(len(data), max_bytes, name)
-    fmt = sniff(data, name)
-    if fmt == "pdf":
-        document = _extract_pdf(data, name, reader, ocr)
-    elif fmt == "docx":
-        document = extract_docx(data, name)
-    else:
-        document = extract_text_document(data, name, fmt)
+    seconds = limits.max_seconds
+    with time_limit(seconds, lambda: timeout_error(name, seconds or 0.0)):
+        document = _extract_any(data, name, reader, ocr, limits)
     if not has_words(document.full_text):
         raise EmptyFileError(
             "the document holds no words.",
@@ -84,10 +89,29 @@ def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     return document
 
 
-def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool) -> Document:
+def _extract_any(data: bytes, name: str, reader: str, ocr: bool, limits: Limits) -> Document:
+    fmt = sniff(data, name)
+    if fmt == "pdf":
+        document = _extract_pdf(data, name, reader, ocr, limits)
+    elif fmt == "docx":
+        check_docx_package(data, name, limits)
+        document = extract_docx(data, name)
+    else:
+        document = extract_text_document(data, name, fmt)
+    chars = len(document.text) + sum(len(t) for t in (*document.layout.header_text, *document.layout.footer_text))
+    if chars > limits.max_text_chars:
+        raise over_limit(name, f"the document holds {chars:,} characters of text", "max_text_chars",
+                         fix="a CV needs a few thousand words: check that this is the right file, or raise "
+                             "Limits.max_text_chars if it is genuine.")
+    return document
+
+
+def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool, limits: Limits) -> Document:
+    with quiet_pypdf():
+        check_pdf(data, name, limits, contents=engine == "pdfium")
     if engine == "pdfium":
         try:
-            document = extract_pdfium(data, name)
+            document = extract_pdfium(data, name, limits=limits)
         except NoTextLayerError:
             if not ocr:
                 raise
@@ -95,4 +119,4 @@ def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool) -> Document:
             if not (ocr and document.layout.image_only_pages):
                 return document
         # OCR reads the page images through pypdf: scanned pages take the pypdf engine.
-    return extract_pdf(data, name, ocr=ocr)
+    return extract_pdf(data, name, ocr=ocr, limits=limits)

@@ -12,6 +12,7 @@ import docx
 
 from ..errors import CorruptDocumentError
 from ..records import Document, LayoutFacts
+from .limits import brief
 from .text import clean_text, estimate_pages
 
 _NS = {
@@ -230,7 +231,7 @@ def extract_docx(data: bytes, name: str) -> Document:
             pages = _page_count(archive)
     except Exception as exc:  # python-docx, lxml and zipfile raise many types for damaged files
         raise CorruptDocumentError(
-            f"the .docx cannot be parsed ({type(exc).__name__}: {exc}).", path=name, fix=_REEXPORT
+            f"the .docx cannot be parsed ({brief(exc)}).", path=name, fix=_REEXPORT
         ) from exc
     # Empty paragraphs are spacing, as in a PDF's text; keep only lines with text.
     text = clean_text("\n".join(line for line in walker.lines if line.strip()))

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..errors import CorruptDocumentError, EmptyFileError, EncryptedDocumentError, NoTextLayerError
 from ..records import Document, LayoutFacts, PageFacts
 from ._layout import Fragment, Row, group_rows, order_rows, split_headers_footers
+from .limits import Limits, brief, over_limit
+from .pdfbounds import pypdf_limit_error, pypdf_limits
 from .text import clean_text
 
 _REEXPORT = "export the CV again from the program that made it (Word, Google Docs, LaTeX ...)."
@@ -241,16 +244,16 @@ def _open(data: bytes, name: str) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
+    except LimitReachedError as exc:
+        raise pypdf_limit_error(name, exc) from exc
     except Exception as exc:
-        raise CorruptDocumentError(
-            f"the PDF cannot be parsed ({type(exc).__name__}: {exc}).", path=name, fix=_REEXPORT
-        ) from exc
+        raise CorruptDocumentError(f"the PDF cannot be parsed ({brief(exc)}).", path=name, fix=_REEXPORT) from exc
     if encrypted:
         try:
             opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
         except Exception as exc:  # e.g. AES without the optional crypto library
             raise EncryptedDocumentError(
-                f"the PDF is encrypted and cvscan cannot open it ({exc}).",
+                f"the PDF is encrypted and cvscan cannot open it ({brief(exc)}).",
                 path=name,
                 fix="remove the password: save or print an unprotected copy of the PDF and scan that.",
             ) from exc
@@ -263,40 +266,55 @@ def _open(data: bytes, name: str) -> PdfReader:
     return reader
 
 
-def extract_pdf(data: bytes, name: str, *, ocr: bool = False) -> Document:
+def extract_pdf(data: bytes, name: str, *, ocr: bool = False, limits: Limits | None = None) -> Document:
     """Extract a PDF's text in reading order with its layout facts; ``ocr`` reads image-only pages with
-    Tesseract (see :mod:`scanner.extract.ocr`) instead of failing on a scan."""
-    with quiet_pypdf():
-        reader = _open(data, name)
+    Tesseract (see :mod:`scanner.extract.ocr`) instead of failing on a scan. pypdf's resource bounds come
+    from ``limits``."""
+    limits = limits or Limits()
+    with quiet_pypdf(), pypdf_limits(limits):
         try:
-            pages = list(reader.pages)
-        except Exception as exc:
-            raise CorruptDocumentError(
-                f"the PDF's page tree cannot be read ({type(exc).__name__}: {exc}).", path=name, fix=_REEXPORT
-            ) from exc
-        if not pages:
-            raise CorruptDocumentError("the PDF has no pages.", path=name, fix=_REEXPORT)
-        fonts: dict[int, tuple[DictionaryObject | None, _FontMetrics]] = {}
-        read: list[_Page] = []
-        links: list[str] = []
-        failures: list[Exception] = []
-        for number, page in enumerate(pages, start=1):
-            try:
-                read.append(_read_page(page, number, fonts))
-                links += _hyperlinks(page)
-            except Exception as exc:  # one damaged page should not lose the others
-                failures.append(exc)
-                read.append(_Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
-        if len(failures) == len(pages):
-            first = failures[0]
-            raise CorruptDocumentError(
-                f"no page of the PDF can be read ({type(first).__name__}: {first}).", path=name, fix=_REEXPORT
-            ) from first
-        ocr_pages: list[int] = []
-        if ocr:
-            ocr_pages = _ocr(read, pages, name)
-        if all(p.facts.text_chars == 0 for p in read) and not ocr_pages:
-            _no_text(read, pages, name, ocr)
+            return _extract(data, name, ocr, limits)
+        except LimitReachedError as exc:
+            raise pypdf_limit_error(name, exc) from exc
+
+
+def _extract(data: bytes, name: str, ocr: bool, limits: Limits) -> Document:
+    reader = _open(data, name)
+    try:
+        pages = list(reader.pages)
+    except LimitReachedError:
+        raise
+    except Exception as exc:
+        raise CorruptDocumentError(
+            f"the PDF's page tree cannot be read ({brief(exc)}).", path=name, fix=_REEXPORT
+        ) from exc
+    if not pages:
+        raise CorruptDocumentError("the PDF has no pages.", path=name, fix=_REEXPORT)
+    if len(pages) > limits.max_pages:
+        raise over_limit(name, f"the PDF has {len(pages):,} pages", "max_pages")
+    fonts: dict[int, tuple[DictionaryObject | None, _FontMetrics]] = {}
+    read: list[_Page] = []
+    links: list[str] = []
+    failures: list[Exception] = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            read.append(_read_page(page, number, fonts))
+            links += _hyperlinks(page)
+        except LimitReachedError:
+            raise
+        except Exception as exc:  # one damaged page should not lose the others
+            failures.append(exc)
+            read.append(_Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
+    if len(failures) == len(pages):
+        first = failures[0]
+        raise CorruptDocumentError(
+            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=_REEXPORT
+        ) from first
+    ocr_pages: list[int] = []
+    if ocr:
+        ocr_pages = _ocr(read, pages, name)
+    if all(p.facts.text_chars == 0 for p in read) and not ocr_pages:
+        _no_text(read, pages, name, ocr)
     return _assemble(read, fonts, links, name, len(data), tuple(ocr_pages))
 
 

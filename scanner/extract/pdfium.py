@@ -27,6 +27,7 @@ from ..errors import (
 )
 from ..records import Document, PageFacts
 from ._layout import Fragment, group_rows
+from .limits import Limits, brief, over_limit
 from .pdf import _REEXPORT, _assemble, _FontMetrics, _Page
 
 PdfEngine = Literal["auto", "pypdf", "pdfium"]
@@ -266,13 +267,11 @@ def _open(pdfium: ModuleType, raw: ModuleType, data: bytes, name: str) -> Any:
                 path=name,
                 fix="remove the password: save or print an unprotected copy of the PDF and scan that.",
             ) from exc
-        raise CorruptDocumentError(
-            f"the PDF cannot be parsed ({type(exc).__name__}: {exc}).", path=name, fix=_REEXPORT
-        ) from exc
+        raise CorruptDocumentError(f"the PDF cannot be parsed ({brief(exc)}).", path=name, fix=_REEXPORT) from exc
 
 
-def extract_pdfium(data: bytes, name: str) -> Document:
-    """Extract a PDF's text in reading order with its layout facts, using PDFium."""
+def extract_pdfium(data: bytes, name: str, *, limits: Limits | None = None) -> Document:
+    """Extract a PDF's text in reading order with its layout facts, using PDFium (at most ``limits.max_pages``)."""
     loaded = _pdfium()
     if loaded is None:
         resolve_engine("pdfium")  # raises the SettingsError that says how to install it
@@ -282,15 +281,17 @@ def extract_pdfium(data: bytes, name: str) -> Document:
         warnings.simplefilter("ignore")  # PDFium's warnings are about forms and damage we report ourselves
         pdf = _open(pdfium, raw, data, name)
         try:
-            return _extract(pdf, raw, data, name)
+            return _extract(pdf, raw, data, name, limits or Limits())
         finally:
             pdf.close()
 
 
-def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str) -> Document:
+def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits) -> Document:
     count = len(pdf)
     if count < 1:
         raise CorruptDocumentError("the PDF has no pages.", path=name, fix=_REEXPORT)
+    if count > limits.max_pages:
+        raise over_limit(name, f"the PDF has {count:,} pages", "max_pages")
     fonts: set[str] = set()
     read: list[_Page] = []
     links: list[str] = []
@@ -309,7 +310,7 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str) -> Document:
     if len(failures) == count:
         first = failures[0]
         raise CorruptDocumentError(
-            f"no page of the PDF can be read ({type(first).__name__}: {first}).", path=name, fix=_REEXPORT
+            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=_REEXPORT
         ) from first
     if all(p.facts.text_chars == 0 for p in read):
         if drawn:

@@ -6,8 +6,10 @@ import io
 import zipfile
 from pathlib import PurePath
 
-from ..errors import CorruptDocumentError, EmptyFileError, UnsupportedFormatError
+from ..errors import CorruptDocumentError, EmptyFileError, UnsafeDocumentError, UnsupportedFormatError
 from ..records import DocumentFormat
+from .limits import brief
+from .text import japanese, utf16_without_bom
 
 #: PDF readers accept junk before the header; so do we, up to this many bytes.
 PDF_HEADER_WINDOW = 1024
@@ -59,6 +61,13 @@ def sniff(data: bytes, name: str) -> DocumentFormat:
             "the file is empty (0 bytes).", path=name, fix="check that you picked the right file."
         )
     if b"%PDF-" in data[: PDF_HEADER_WINDOW + 5]:
+        if _is_zip(data):
+            raise UnsafeDocumentError(
+                "the file is both a PDF and a ZIP archive (a polyglot), a trick to show one reader one "
+                "document and another reader a different one; refused.",
+                path=name,
+                fix="export the CV again as a plain PDF or .docx from the program that made it.",
+            )
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _sniff_zip(data, name)
@@ -90,7 +99,7 @@ def _sniff_zip(data: bytes, name: str) -> DocumentFormat:
             )
     except Exception as exc:  # zipfile raises several types for damaged archives
         raise CorruptDocumentError(
-            f"this looks like a ZIP-based file (such as .docx) but the archive is damaged ({exc}).",
+            f"this looks like a ZIP-based file (such as .docx) but the archive is damaged ({brief(exc)}).",
             path=name,
             fix="re-save or re-export the document from the program that made it.",
         ) from exc
@@ -102,13 +111,28 @@ def _sniff_zip(data: bytes, name: str) -> DocumentFormat:
     raise UnsupportedFormatError(f"this is {what}, not a Word .docx document.", path=name, fix=_SAVE_AS)
 
 
+def _is_zip(data: bytes) -> bool:
+    """Whether the data holds a readable ZIP archive (an end-of-central-directory record near its end)."""
+    if b"PK\x05\x06" not in data[-(65536 + 22):] and not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return len(archive.infolist()) > 0
+    except Exception:  # not a ZIP after all
+        return False
+
+
 def looks_like_text(data: bytes) -> bool:
     """Guess whether ``data`` is text in some common encoding (UTF-8/16, cp1252, latin-1)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     sample = data[:65536]
     if b"\x00" in sample:
-        return False
+        encoding = utf16_without_bom(sample)
+        if encoding is None:
+            return False
+        text = sample.decode(encoding, "replace")
+        return sum(1 for c in text if c < " " and c not in "\t\n\f\r") <= max(2, len(text) // 100)
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13)) + sample.count(0x7F)
     if controls > max(2, len(sample) // 100):
         return False
@@ -118,5 +142,5 @@ def looks_like_text(data: bytes) -> bool:
         # A multi-byte character cut off at the sample's end is still UTF-8.
         if exc.start < len(sample) - 4:
             high = sum(1 for b in sample if b >= 0x80)
-            return high <= len(sample) * 0.3
+            return high <= len(sample) * 0.3 or japanese(sample) is not None
     return True

@@ -16,17 +16,70 @@ _WORD = re.compile(r"\w+")
 
 
 def decode_text(data: bytes) -> str:
-    """Decode bytes as UTF-8 (BOM or not), UTF-16 with a BOM, else cp1252, else latin-1; never fails."""
+    """Decode bytes as UTF-8 (BOM or not), UTF-16 (BOM or not), Shift-JIS or EUC-JP Japanese, UTF-8 with a
+    few bad bytes, else cp1252, else latin-1; never fails."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", "replace")
-    for encoding in ("utf-8", "cp1252"):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    encoding = utf16_without_bom(data) or japanese(data)
+    if encoding:
+        return data.decode(encoding, "replace")
+    if mostly_utf8(data):
+        return data.decode("utf-8", "replace")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark (mostly Latin script: every other
+    byte is zero), else None."""
+    sample = data[:65536]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0), odd.count(0)
+    half = len(sample) // 2
+    if zeros_odd >= 0.4 * half and zeros_even <= 0.05 * half:
+        return "utf-16-le"
+    if zeros_even >= 0.4 * half and zeros_odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+
+
+def japanese(data: bytes) -> str | None:
+    """"cp932" (Shift-JIS) or "euc_jp" when ``data`` decodes cleanly to Japanese text (kana among mostly CJK
+    characters), else None."""
+    sample = data[:65536]
+    for encoding in ("cp932", "euc_jp"):
         try:
-            return data.decode(encoding)
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
         except UnicodeDecodeError:
-            pass
-    return data.decode("latin-1")
+            continue
+        wide = sum(1 for c in text if ord(c) > 127)
+        cjk = len(_CJK.findall(text))
+        if len(_KANA.findall(text)) >= 2 and cjk >= 0.8 * wide:
+            return encoding
+    return None
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 with a few damaged bytes: its valid multi-byte characters outnumber the bad
+    bytes two to one (Latin-1 or cp1252 text holds next to no valid UTF-8 sequences)."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 127) - bad
+    return good > 0 and good >= 2 * bad
 
 
 def clean_text(text: str) -> str:
