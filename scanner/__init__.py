@@ -14,15 +14,19 @@ from .errors import (
     FileMissingError,
     FileTooLargeError,
     InputError,
+    LimitExceededError,
     NoTextLayerError,
     OcrUnavailableError,
     ScannerError,
     ScanTimeoutError,
     SettingsError,
     TaxonomyError,
+    UnsafeDocumentError,
     UnsupportedFormatError,
+    WebUnavailableError,
 )
-from .extract import extract
+from .extract import Limits, extract
+from .html_render import to_html
 from .jobad import analyze_job
 from .pipeline import ScanSettings, job_from_text, load_job, match_keywords, scan, scan_document
 from .ranking import BatchRow, batch_frame, batch_schema, render_batch
@@ -61,6 +65,8 @@ __all__ = [
     "JobTerm",
     "KeywordHit",
     "LayoutFacts",
+    "LimitExceededError",
+    "Limits",
     "MissingKeyword",
     "NoTextLayerError",
     "OcrUnavailableError",
@@ -74,8 +80,10 @@ __all__ = [
     "Taxonomy",
     "TaxonomyError",
     "Term",
+    "UnsafeDocumentError",
     "UnsupportedFormatError",
     "WEIGHTS",
+    "WebUnavailableError",
     "analyze_job",
     "ats_text",
     "batch_frame",
@@ -97,6 +105,7 @@ __all__ = [
     "scan_document",
     "scan_many",
     "to_dict",
+    "to_html",
     "to_json",
     "to_markdown",
     "to_text",

@@ -2,4 +2,6 @@
 
 from .cli import main
 
-main(prog_name="cvscan")
+# Guarded: worker processes started with "spawn" (the web app's pool) import this module as __mp_main__.
+if __name__ == "__main__":
+    main(prog_name="cvscan")

@@ -138,7 +138,8 @@ def _scan_ads(cv: str, job_paths: tuple[str, ...], fmt: str, out: str | None, ta
 @click.option("--jobs", "n_jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes [default: CPUs].")
 @click.option("--top", type=click.IntRange(min=1), metavar="N", help="Keep the N best CVs.")
 @click.option("--min-score", type=click.FloatRange(0, 100), metavar="S", help="Keep CVs scoring S or more.")
-@click.option("--recursive", "-r", is_flag=True, help="Look for CVs in subfolders too.")
+@click.option("--recursive", "-r", is_flag=True,
+              help="Look for CVs in subfolders too (always done for a folder with no CVs of its own).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop a file that takes longer (0: no limit).")
 @click.option("--resume", is_flag=True, help="Skip files already in the --out JSON of an earlier run; keep them.")
@@ -205,6 +206,40 @@ def letter_command(letter: str, job_path: str, cv_path: str | None, fmt: str, ou
     if fail_under is not None and report.score < fail_under:
         click.echo(f"score {report.score:.1f} is below --fail-under {fail_under:g}", err=True)
         sys.exit(1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default (loopback) lets only this computer connect.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001, max=1024), default=10.0, show_default=True,
+              metavar="MB", help="Largest upload accepted, per file.")
+@click.option("--max-files", type=click.IntRange(1, 1000), default=20, show_default=True, metavar="N",
+              help="Most CV files accepted in one request.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=3600), default=60.0, show_default=True,
+              metavar="SECONDS", help="Longest time a request may take; slower scans are stopped.")
+@click.option("--workers", type=click.IntRange(0, 64), metavar="N",
+              help="Scanning processes [default: CPUs, at most 4]; 0 scans in threads of the server.")
+def serve_command(host: str, port: int, max_file_mb: float, max_files: int, time_limit: float,
+                  workers: int | None) -> None:
+    """Serve a local web app: upload CVs, paste a job ad, read the report; JSON API at /api, docs at /docs.
+
+    Needs pip install 'cvscan[web]'. Uploads stay in memory and are discarded after each request; the log
+    never holds CV text.
+    """
+    from .web import WebSettings, require_web, serve
+
+    try:
+        require_web()
+        settings = WebSettings(max_file_bytes=round(max_file_mb * 1024 * 1024), max_files=max_files,
+                               time_limit=time_limit)
+        if workers is not None:
+            settings = replace(settings, workers=workers)
+    except ScannerError as exc:
+        raise CLIError(str(exc)) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: other computers may upload CVs to this server", err=True)
+    serve(host, port, settings=settings)
 
 
 @main.command()

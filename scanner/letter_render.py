@@ -1,4 +1,4 @@
-"""Renderers of a cover-letter check: a LetterReport as a JSON-ready dict, JSON, terminal text or Markdown.
+"""Renderers of a cover-letter check: a LetterReport as a JSON-ready dict, JSON, terminal text, Markdown or HTML.
 
 The JSON layout is described by ``scanner/schemas/letter.schema.json``, shipped with the package.
 """
@@ -9,6 +9,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from .html_render import letter_to_html
 from .records import LetterReport
 from .render import _check, _component, _md_cell, _suggestion
 
@@ -86,7 +87,9 @@ def letter_to_markdown(report: LetterReport) -> str:
 
 
 def render_letter(report: LetterReport, fmt: str, *, color: bool = False) -> str:
-    """Render a letter report as ``text``, ``json`` or ``md``."""
+    """Render a letter report as ``text``, ``json``, ``md`` or ``html``."""
+    if fmt == "html":
+        return letter_to_html(report)
     if fmt == "json":
         return letter_to_json(report)
     if fmt == "md":

@@ -1,4 +1,4 @@
-"""Renderers: a Report as a JSON-ready dict, JSON text, terminal text or Markdown.
+"""Renderers: a Report as a JSON-ready dict, JSON text, terminal text, Markdown or HTML (:mod:`scanner.html_render`).
 
 The JSON layout is versioned (``schema_version``) and described by ``scanner/schemas/report.schema.json``,
 which ships with the package.
@@ -11,10 +11,11 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
+from .html_render import to_html
 from .records import Check, KeywordHit, MissingKeyword, Report, ScoreComponent, Suggestion
 
 SCHEMA_VERSION = "1"
-FORMATS = ("text", "json", "md")
+FORMATS = ("text", "json", "md", "html")
 
 
 def _hit(h: KeywordHit) -> dict[str, Any]:
@@ -156,7 +157,7 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Report], str]] = {"json": to_json, "md": to_markdown, "text": to_text}
+RENDERERS: dict[str, Callable[[Report], str]] = {"html": to_html, "json": to_json, "md": to_markdown, "text": to_text}
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
