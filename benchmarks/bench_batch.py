@@ -2,12 +2,22 @@
 """Throughput and memory of `cvscan batch` against the single-process pypdf extraction floor, in one run.
 
 Usage: python benchmarks/bench_batch.py [--sizes 100 1000] [--big] [--corpus DIR] [--jobs N] [--engine pypdf]
+                                        [--cache-max N] [--floor-files N]
 
 Builds corpora of N PDF CVs (variants of the fixture PDFs: each copy gets a unique trailing comment, so no two
-files have the same bytes and the cache cannot dedupe them) in a temporary folder, or takes --corpus DIR. For
-each size it prints: batch files/s; the pypdf floor (`PdfReader(p).pages[*].extract_text()` in one process,
-measured on up to --floor-files of the same files); their ratio; a cached re-run's speed-up; peak RSS of the
-batch's parent process and of its largest worker (sampled with psutil when installed, else the parent only).
+files have the same bytes and the cache cannot dedupe them) in a temporary folder, or takes every CV under
+--corpus DIR (recursively, as `cvscan batch DIR --recursive` finds them). For each size it prints:
+
+- batch files/s (wall time of the whole `cvscan batch` command: start-up, workers, ranking, writing the JSON);
+- the pypdf floor: `PdfReader(p).pages[*].extract_text()` in this one process, on up to --floor-files of the same
+  files spread over the corpus, timed just before and again just after the batch runs (the mean counts, so a
+  change in the machine's load during the run moves both sides); the ratio batch / floor;
+- a cached re-run (`--cache DIR` filled by a first run): its files/s, its ratio to the floor and its speed-up over
+  the uncached run (sizes up to --cache-max only: the 10,000-file corpus takes minutes per run);
+- CPU milliseconds per file of the batch (parent plus workers) and of the floor, and the cores the batch kept busy
+  (its CPU seconds over its wall seconds): on a noisy machine these show what the wall time cannot, e.g. that a
+  slow run got one core instead of two (sampled with psutil, like the peak RSS of the parent and largest worker).
+
 --big adds 10,000 files (several minutes). Compare ratios, not seconds: these machines are noisy.
 """
 
@@ -16,18 +26,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SOURCES = ("cv_ml_two_column.pdf", "cv_ml_single_column.pdf", "cv_three_pages.pdf", "cv_icons_ligatures.pdf",
            "cv_mojibake.pdf")
+SUFFIXES = (".pdf", ".docx", ".txt", ".md")  # what `cvscan batch` picks up in a folder
 
 
 def make_corpus(directory: Path, n: int) -> list[Path]:
@@ -41,32 +54,63 @@ def make_corpus(directory: Path, n: int) -> list[Path]:
     return paths
 
 
-def pypdf_floor(paths: list[Path]) -> float:
+def spread(paths: list[Path], k: int) -> list[Path]:
+    """Up to k of the paths, evenly spread (a sorted corpus's first files may all be of one kind)."""
+    if len(paths) <= k:
+        return paths
+    return [paths[i * len(paths) // k] for i in range(k)]
+
+
+@dataclass(frozen=True)
+class Floor:
+    rate: float  # files per wall second
+    cpu_ms: float  # CPU milliseconds per file
+
+
+def pypdf_floor(paths: list[Path]) -> Floor:
     import pypdf
 
-    t = time.perf_counter()
-    for p in paths:
+    pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    for p in pdfs[:5]:  # warm up (pypdf's lazy imports and tables), as each batch worker does on its first files
         "\n".join((page.extract_text() or "") for page in pypdf.PdfReader(p).pages)
-    return len(paths) / (time.perf_counter() - t)
+    t, c = time.perf_counter(), time.process_time()
+    for p in pdfs:
+        "\n".join((page.extract_text() or "") for page in pypdf.PdfReader(p).pages)
+    return Floor(len(pdfs) / (time.perf_counter() - t), (time.process_time() - c) / len(pdfs) * 1000)
 
 
-def run_batch(cmd: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, parent peak RSS MB, largest worker peak RSS MB (0 when psutil is missing)."""
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    parent_mb: float  # peak RSS of the batch's parent process
+    worker_mb: float  # peak RSS of its largest worker (0 when psutil is missing)
+    cpu_s: float  # CPU seconds of the parent and its workers (0 when psutil is missing)
+    parent_cpu_s: float
+    results: int
+    errors: int
+
+
+def run_batch(cmd: list[str], out: Path) -> Run:
     try:
         import psutil
     except ImportError:
         psutil = None
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    parent_peak = worker_peak = 0.0
+    parent_peak = worker_peak = parent_cpu = 0.0
+    child_cpu: dict[int, float] = {}
     if psutil is not None:
         ps = psutil.Process(proc.pid)
         while proc.poll() is None:
             try:
                 parent_peak = max(parent_peak, ps.memory_info().rss / 2**20)
+                times = ps.cpu_times()
+                parent_cpu = times.user + times.system
                 for child in ps.children(recursive=True):
                     with contextlib.suppress(psutil.Error):
                         worker_peak = max(worker_peak, child.memory_info().rss / 2**20)
+                        ct = child.cpu_times()
+                        child_cpu[child.pid] = ct.user + ct.system
             except psutil.Error:
                 pass
             time.sleep(0.05)
@@ -74,45 +118,74 @@ def run_batch(cmd: list[str]) -> tuple[float, float, float]:
     dt = time.perf_counter() - t
     if proc.returncode != 0:
         sys.exit(f"batch failed ({proc.returncode}): {err.decode()[-800:]}")
-    return dt, parent_peak, worker_peak
+    data = json.loads(out.read_text(encoding="utf-8"))
+    return Run(dt, parent_peak, worker_peak, parent_cpu + sum(child_cpu.values()), parent_cpu,
+               len(data["results"]), len(data["errors"]))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     ap.add_argument("--big", action="store_true", help="also 10,000 files")
-    ap.add_argument("--corpus", type=Path, help="a folder of CVs instead of generated corpora")
+    ap.add_argument("--corpus", type=Path, help="a folder of CVs (searched recursively) instead of generated corpora")
     ap.add_argument("--job", default=str(FIXTURES / "job_ml_engineer.txt"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--engine", default="pypdf", choices=["auto", "pypdf", "pdfium"])
     ap.add_argument("--floor-files", type=int, default=200, help="files timed for the pypdf floor")
+    ap.add_argument("--cache-max", type=int, default=None, metavar="N",
+                    help="time the cached re-run only for sizes up to N files [default: every size]")
     args = ap.parse_args()
     cvscan = shutil.which("cvscan") or sys.exit("cvscan is not on PATH: install the project first")
     sizes = [*args.sizes, 10_000] if args.big else args.sizes
-    results = []
+    results: list[tuple[int, Run]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in ([0] if args.corpus else sizes):
             folder = args.corpus if args.corpus else Path(tmp) / f"corpus_{n}"
-            paths = sorted(folder.rglob("*.pdf")) if args.corpus else make_corpus(folder, n)
+            if args.corpus:
+                paths = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                               and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+            else:
+                paths = make_corpus(folder, n)
             n = len(paths)
-            floor = pypdf_floor(paths[: args.floor_files])
+            sample = spread(paths, args.floor_files)
+            floor_before = pypdf_floor(sample)
+            out = Path(tmp) / "out.json"
             base = [cvscan, "batch", str(folder), "--recursive", "--job", args.job, "--format", "json",
-                    "--jobs", str(args.jobs), "--pdf-engine", args.engine]
-            dt, parent, worker = run_batch([*base, "--out", str(Path(tmp) / "out.json")])
-            cache = Path(tmp) / f"cache_{n}"
-            run_batch([*base, "--out", str(Path(tmp) / "out.json"), "--cache", str(cache)])  # fills the cache
-            cached, _, _ = run_batch([*base, "--out", str(Path(tmp) / "out.json"), "--cache", str(cache)])
-            rate = n / dt
-            results.append((n, dt, parent))
-            print(f"{n:6d} files: batch {rate:6.1f} files/s ({dt:6.1f} s, --jobs {args.jobs}, {args.engine}); "
-                  f"pypdf floor {floor:5.1f} files/s; ratio {rate / floor:4.2f}; cached re-run {cached:6.1f} s "
-                  f"(x{dt / cached:5.1f}); peak RSS parent {parent:5.0f} MB, worker {worker:5.0f} MB", flush=True)
-            shutil.rmtree(cache, ignore_errors=True)
+                    "--out", str(out), "--jobs", str(args.jobs), "--pdf-engine", args.engine]
+            plain = run_batch(base, out)
+            cached: Run | None = None
+            if args.cache_max is None or n <= args.cache_max:
+                cache = Path(tmp) / f"cache_{n}"
+                run_batch([*base, "--cache", str(cache)], out)  # fills the cache
+                filled = sum(1 for _ in cache.rglob("*.json"))
+                cached = run_batch([*base, "--cache", str(cache)], out)
+                missed = sum(1 for _ in cache.rglob("*.json")) - filled
+                if missed:  # e.g. scanner/extract edited between the runs: a new extractor version, new keys
+                    print(f"warning: the cached re-run missed the cache for {missed} files", file=sys.stderr)
+                shutil.rmtree(cache, ignore_errors=True)
+            floor_after = pypdf_floor(sample)
+            floor = (floor_before.rate + floor_after.rate) / 2
+            floor_cpu = (floor_before.cpu_ms + floor_after.cpu_ms) / 2
+            rate = n / plain.seconds
+            results.append((n, plain))
+            line = (f"{n:6d} files ({plain.results} reports, {plain.errors} errors): batch {rate:6.1f} files/s "
+                    f"({plain.seconds:6.1f} s, --jobs {args.jobs}, {args.engine}); pypdf floor {floor:5.1f} files/s "
+                    f"(before {floor_before.rate:.1f}, after {floor_after.rate:.1f}, {len(sample)} files); "
+                    f"ratio {rate / floor:5.2f}")
+            if cached is not None:
+                line += (f"; cached re-run {n / cached.seconds:6.1f} files/s ({cached.seconds:6.1f} s): ratio to "
+                         f"floor {n / cached.seconds / floor:5.2f}, x{plain.seconds / cached.seconds:4.1f} "
+                         f"the uncached run")
+            line += (f"; CPU ms/file batch {plain.cpu_s / n * 1000:5.1f} (parent {plain.parent_cpu_s / n * 1000:4.1f}, "
+                     f"cores busy {plain.cpu_s / plain.seconds:4.2f})"
+                     f"{f', cached {cached.cpu_s / n * 1000:5.1f}' if cached else ''}, floor {floor_cpu:5.1f}"
+                     f"; peak RSS parent {plain.parent_mb:5.0f} MB, worker {plain.worker_mb:5.0f} MB")
+            print(line, flush=True)
             if not args.corpus:
                 shutil.rmtree(folder, ignore_errors=True)
-    for (n1, t1, m1), (n2, t2, m2) in itertools.pairwise(results):
-        print(f"{n1} -> {n2} files: time x{t2 / t1:.2f} for x{n2 / n1:.0f} files; parent peak RSS x{m2 / m1:.2f}"
-              if m1 else f"{n1} -> {n2} files: time x{t2 / t1:.2f} for x{n2 / n1:.0f} files")
+    for (n1, r1), (n2, r2) in itertools.pairwise(results):
+        ratio = f"; parent peak RSS x{r2.parent_mb / r1.parent_mb:.2f}" if r1.parent_mb else ""
+        print(f"{n1} -> {n2} files: time x{r2.seconds / r1.seconds:.2f} for x{n2 / n1:.0f} files{ratio}")
 
 
 if __name__ == "__main__":

@@ -20,18 +20,17 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import DocumentCache
 from .errors import ScannerError, ScanTimeoutError, SettingsError
 from .extract import extract
+from .extract.limits import time_limit
 from .extract.pdfium import resolve_engine
 from .pipeline import ScanSettings, scan_document
 from .records import Document, JobPosting, JobSummary, Report
@@ -76,7 +75,9 @@ def discover(inputs: Iterable[str | os.PathLike[str]], *, recursive: bool = Fals
     """The files to scan: files given by name as they are, and PDF/DOCX/TXT/MD files found in folders.
 
     Hidden files and folders (names starting with a dot) are skipped; each folder's files come in sorted
-    order; a file named twice is scanned once.
+    order; a file named twice is scanned once. Subfolders are searched when ``recursive`` is true, and also
+    for a folder with no such file of its own (CVs kept in one subfolder per role or per month): pointing at
+    it would otherwise find nothing.
     """
     found: list[str] = []
     seen: set[str] = set()
@@ -92,7 +93,8 @@ def discover(inputs: Iterable[str | os.PathLike[str]], *, recursive: bool = Fals
         if not os.path.isdir(name):
             add(name)
             continue
-        for path in _walk(name, recursive):
+        paths = list(_walk(name, recursive))
+        for path in paths or _walk(name, True):
             add(path)
     return found
 
@@ -138,12 +140,22 @@ def _init_worker(ctx: _Context) -> None:
     _worker_context = ctx
 
 
+def cache_variant(settings: ScanSettings) -> str:
+    """The extraction options a cache entry depends on: engine, OCR, and the limits a file must pass.
+
+    The engine "auto" resolves to what is installed, so the key names the engine actually used; the limits are
+    in the key so a cached document never lets a file skip a stricter limit than the one it was read under.
+    """
+    limits = replace(settings.limits, max_seconds=None)
+    return f"engine={resolve_engine(settings.pdf_engine)},ocr={settings.ocr},{limits!r}"
+
+
 def _extract(path: str, ctx: _Context) -> Document:
     s = ctx.settings
+    limits = replace(s.limits, max_seconds=None)  # the batch's own per-file time limit is in charge
     if ctx.cache_dir is None:
-        return extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine)
-    # The engine "auto" resolves to what is installed: the key names the engine actually used.
-    cache = DocumentCache(ctx.cache_dir, variant=f"engine={resolve_engine(s.pdf_engine)},ocr={s.ocr}")
+        return extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine, limits=limits)
+    cache = DocumentCache(ctx.cache_dir, variant=cache_variant(s))
     try:
         with open(path, "rb") as fh:
             data = fh.read(s.max_file_bytes + 1)
@@ -151,7 +163,8 @@ def _extract(path: str, ctx: _Context) -> Document:
         data = b""
     doc = cache.get(data, path) if data else None
     if doc is None:
-        doc = extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine)  # the usual clear errors
+        doc = extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine,
+                      limits=limits)  # the usual clear errors
         cache.put(data, doc)
     return doc
 
@@ -167,23 +180,8 @@ def _timeout_error(path: str, seconds: float) -> ScanTimeoutError:
 @contextmanager
 def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
     """Raise ScanTimeoutError in this thread after ``seconds``; only in a process's main thread on POSIX."""
-    usable = (seconds is not None and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
+    with time_limit(seconds, lambda: _timeout_error(path, seconds or 0.0)):
         yield
-        return
-    assert seconds is not None
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise _timeout_error(path, seconds)
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _scan_file(path: str, ctx: _Context | None = None) -> Report | BatchFailure:

@@ -66,15 +66,20 @@ def _to_json(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _hints(cls: type) -> tuple[frozenset[str], dict[str, Any]]:
+    # typing.get_type_hints evaluates every annotation string: once per record type, not once per record.
+    return frozenset(f.name for f in dataclasses.fields(cls)), typing.get_type_hints(cls)
+
+
 def _from_json(tp: Any, value: Any) -> Any:
     """Rebuild a value of type ``tp`` from its JSON form; raises ValueError when it does not fit."""
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(value, dict):
             raise ValueError(f"expected an object for {tp.__name__}")
-        hints = typing.get_type_hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
-        if set(value) != names:
+        names, hints = _hints(tp)
+        if value.keys() != names:
             raise ValueError(f"fields of {tp.__name__} differ")
         return tp(**{name: _from_json(hints[name], value[name]) for name in names})
     if origin is tuple:

@@ -6,13 +6,13 @@ A batch's JSON output follows ``scanner/schemas/batch.schema.json`` (:func:`batc
      "results": [report (as scanner.to_dict) + "rank", ...],   # best first
      "errors": [{"file", "error", "message"}, ...], "interrupted": false}
 
-:class:`BatchSink` streams: each report is written to a temporary spool file as it arrives and only a small
-:class:`BatchRow` stays in memory, so a batch of any size renders in bounded memory.
+:class:`BatchSink` streams: each report's JSON is written to a temporary spool file as it arrives and only its
+score, file name and spool position stay in memory; the JSON output is streamed from the spool in rank order, so
+the parent's memory hardly grows with the number of files.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import math
@@ -21,13 +21,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from .batch import DEFAULT_TIMEOUT, BatchFailure, BatchResult, iter_batch
 from .errors import SettingsError
 from .extract import extract
+from .html_render import batch_to_html
 from .pipeline import ScanSettings, load_job, scan_document
 from .records import JobPosting, JobSummary, Report
 from .render import SCHEMA_VERSION, report_schema, to_dict
@@ -137,15 +138,22 @@ def _error_dict(err: BatchFailure) -> dict[str, str]:
     return {"file": err.file, "error": err.error, "message": err.message}
 
 
-def _write_json(fh: TextIO, job: dict[str, Any], ranked: Sequence[tuple[BatchRow, _Loader]],
+def _report_json(data: dict[str, Any]) -> str:
+    """A report's JSON text as it appears in a batch output, without its rank (see :func:`_write_json`)."""
+    return json.dumps({k: v for k, v in data.items() if k != "rank"}, ensure_ascii=False)
+
+
+def _write_json(fh: TextIO, job: dict[str, Any], ranked: Iterable[str],
                 errors: Sequence[BatchFailure], interrupted: bool) -> None:
+    """``ranked``: each report's :func:`_report_json` text, best first; streamed, so any number fits in memory."""
     head = f'{{\n  "schema_version": {json.dumps(SCHEMA_VERSION)},\n  "job": {json.dumps(job, ensure_ascii=False)},'
     fh.write(head + '\n  "results": [')
-    for i, (_, load) in enumerate(ranked):
-        data = load()
-        data["rank"] = i + 1
-        fh.write(("\n    " if i == 0 else ",\n    ") + json.dumps(data, ensure_ascii=False))
-    fh.write("\n  ],\n  \"errors\": [" if ranked else "],\n  \"errors\": [")
+    rank = 0
+    for text in ranked:
+        rank += 1
+        # The same text as json.dumps(data | {"rank": rank}): the rank is the last key.
+        fh.write(("\n    " if rank == 1 else ",\n    ") + f'{text[:-1]}, "rank": {rank}}}')
+    fh.write("\n  ],\n  \"errors\": [" if rank else "],\n  \"errors\": [")
     for i, err in enumerate(errors):
         fh.write(("\n    " if i == 0 else ",\n    ") + json.dumps(_error_dict(err), ensure_ascii=False))
     fh.write("\n  ],\n" if errors else "],\n")
@@ -179,48 +187,19 @@ def _write_markdown(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, in
             fh.write("| " + " | ".join(_cell(v) for v in rec) + " |\n")
 
 
-_STYLE = ("body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
-          "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}td.n{text-align:right}"
-          "th{background:#f4f4f4}")
-
-
-def _write_html(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, interrupted: bool) -> None:
-    ok = frame[frame["error"] == ""]
-    bad = frame[frame["error"] != ""]
-    cols = [c for c in ok.columns if c not in ("error", "message")]
-    title = html.escape(str(job["title"] or "the job ad"))
-    fh.write(f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>cvscan batch: {title}</title>'
-             f"<style>{_STYLE}</style></head><body>\n<h1>cvscan batch: {title}</h1>\n")
-    fh.write(f"<p>Job ad: <code>{html.escape(str(job['file']))}</code>; {len(ok)} ranked, {len(bad)} failed"
-             f"{' (interrupted: partial results)' if interrupted else ''}.</p>\n<table>\n<tr>")
-    fh.write("".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in cols) + "</tr>\n")
-    for rec in ok[cols].itertuples(index=False):
-        cells = []
-        for c, v in zip(cols, rec, strict=True):
-            cls = "" if c in ("file", "missing", "failing_checks") else ' class="n"'
-            cells.append(f"<td{cls}>{html.escape(_fmt(v))}</td>")
-        fh.write("<tr>" + "".join(cells) + "</tr>\n")
-    fh.write("</table>\n")
-    if len(bad):
-        fh.write("<h2>Errors</h2>\n<table>\n<tr><th>file</th><th>error</th><th>message</th></tr>\n")
-        for rec in bad[["file", "error", "message"]].itertuples(index=False):
-            fh.write("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in rec) + "</tr>\n")
-        fh.write("</table>\n")
-    fh.write("</body></html>\n")
-
-
 def _write(fh: TextIO, fmt: str, job: dict[str, Any], ranked: Sequence[tuple[BatchRow, _Loader]],
            errors: Sequence[BatchFailure], interrupted: bool) -> None:
     if fmt == "json":
-        _write_json(fh, job, ranked, errors, interrupted)
+        _write_json(fh, job, (_report_json(load()) for _, load in ranked), errors, interrupted)
+        return
+    if fmt == "html":
+        fh.write(batch_to_html(job, [row for row, _ in ranked], errors, interrupted=interrupted))
         return
     frame = batch_frame([row for row, _ in ranked], errors)
     if fmt == "csv":
         frame.to_csv(fh, index=False, float_format="%.1f", lineterminator="\n")
     elif fmt == "md":
         _write_markdown(fh, job, frame, interrupted)
-    elif fmt == "html":
-        _write_html(fh, job, frame, interrupted)
     else:
         raise ValueError(f"unknown batch format {fmt!r}; one of {', '.join(BATCH_FORMATS)}")
 
@@ -237,57 +216,72 @@ def render_batch(result: BatchResult, fmt: str = "json", *, top: int | None = No
 
 
 class BatchSink:
-    """Collects a batch's outcomes as they stream in, spooling each report to a temporary file.
+    """Collects a batch's outcomes as they stream in, spooling each report's JSON to a temporary file.
 
-    Only a :class:`BatchRow` per report stays in memory; :meth:`write` renders the ranked output by reading
-    the reports back in rank order.
+    Only the score, file name and spool position of each report stay in memory (about 200 bytes, whatever the
+    report's size); :meth:`write` sorts those and reads the reports back in rank order (the JSON output is
+    streamed; a table format rebuilds one :class:`BatchRow` per ranked report).
     """
 
     def __init__(self, job: JobSummary, job_file: str, *, spool_dir: str | None = None) -> None:
         self.job = _job_dict(job, job_file)
         self._spool: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 - lives until close()
             dir=spool_dir, prefix=".cvscan-spool-")
-        self._rows: list[tuple[BatchRow, int, int]] = []
+        self._end = 0
+        self._entries: list[tuple[float, str, int, int]] = []  # (score, file, offset, length)
         self.errors: list[BatchFailure] = []
         self.files: set[str] = set()
 
     def __len__(self) -> int:
-        return len(self._rows) + len(self.errors)
+        return len(self._entries) + len(self.errors)
 
     def add(self, outcome: Report | BatchFailure) -> None:
         if isinstance(outcome, BatchFailure):
             self.add_error(outcome)
         else:
-            self.add_dict(to_dict(outcome), row_from_report(outcome))
+            self._add(outcome.score, outcome.file, _report_json(to_dict(outcome)))
 
     def add_error(self, error: BatchFailure) -> None:
         self.errors.append(error)
         self.files.add(error.file)
 
-    def add_dict(self, data: dict[str, Any], row: BatchRow | None = None) -> None:
+    def add_dict(self, data: dict[str, Any]) -> None:
         """Add a report given in the JSON layout (a result of an earlier run, when resuming)."""
-        data = {k: v for k, v in data.items() if k != "rank"}
-        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._spool.seek(0, os.SEEK_END)
-        offset = self._spool.tell()
+        self._add(float(data["score"]), data["file"], _report_json(data))
+
+    def _add(self, score: float, file: str, text: str) -> None:
+        blob = text.encode("utf-8")
+        self._spool.seek(self._end)
         self._spool.write(blob)
-        self._rows.append((row or row_from_dict(data), offset, len(blob)))
-        self.files.add(data["file"])
+        self._entries.append((score, file, self._end, len(blob)))
+        self._end += len(blob)
+        self.files.add(file)
+
+    def _read(self, offset: int, length: int) -> str:
+        self._spool.seek(offset)
+        return self._spool.read(length).decode("utf-8")
 
     def _loader(self, offset: int, length: int) -> _Loader:
         def load() -> dict[str, Any]:
-            self._spool.seek(offset)
-            data: dict[str, Any] = json.loads(self._spool.read(length))
+            data: dict[str, Any] = json.loads(self._read(offset, length))
             return data
         return load
 
     def write(self, fh: TextIO, fmt: str, *, top: int | None = None, min_score: float | None = None,
               interrupted: bool = False) -> None:
-        """Render the ranked results and the errors to ``fh``."""
-        where = {row.file: (offset, length) for row, offset, length in self._rows}
-        rows = select((row for row, _, _ in self._rows), top=top, min_score=min_score)
-        ranked = [(row, self._loader(*where[row.file])) for row in rows]
-        _write(fh, fmt, self.job, ranked, sorted(self.errors, key=lambda e: e.file), interrupted)
+        """Render the ranked results and the errors to ``fh`` (ranked as :func:`select` does)."""
+        ranked = sorted(self._entries, key=lambda e: (-e[0], e[1]))
+        if min_score is not None:
+            ranked = [e for e in ranked if e[0] >= min_score]
+        if top is not None:
+            del ranked[top:]
+        errors = sorted(self.errors, key=lambda e: e.file)
+        if fmt == "json":
+            _write_json(fh, self.job, (self._read(offset, length) for _, _, offset, length in ranked), errors,
+                        interrupted)
+            return
+        rows = [(row_from_dict(load()), load) for load in (self._loader(o, n) for _, _, o, n in ranked)]
+        _write(fh, fmt, self.job, rows, errors, interrupted)
 
     def close(self) -> None:
         self._spool.close()
@@ -343,8 +337,17 @@ def ads_to_markdown(cv: str, reports: Sequence[tuple[str, Report]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def ads_to_html(cv: str, reports: Sequence[tuple[str, Report]]) -> str:
+    ranked = rank_ads(reports)
+    rows = [replace(row_from_report(report), file=f"{report.job.title or '?'} ({job_file})")
+            for job_file, report in ranked]
+    return batch_to_html({"file": cv, "title": None}, rows, (), reports=[r for _, r in ranked],
+                         heading=f"{cv} against {len(reports)} job ads",
+                         intro="The ads ranked for this CV, best match first.")
+
+
 ADS_RENDERERS: dict[str, Callable[[str, Sequence[tuple[str, Report]]], str]] = {
-    "text": ads_to_text, "json": ads_to_json, "md": ads_to_markdown}
+    "text": ads_to_text, "json": ads_to_json, "md": ads_to_markdown, "html": ads_to_html}
 
 
 # --- progress ---------------------------------------------------------------------------------------------

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import importlib.util
+import io
 import json
 import os
 import shutil
 import signal
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import cloudpickle
@@ -18,12 +22,23 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 import scanner
-from scanner.batch import BatchFailure, _Context, _LokyPool, _run, _scan_file, discover, run_batch
+from scanner.batch import (
+    BatchFailure,
+    BatchResult,
+    _Context,
+    _LokyPool,
+    _run,
+    _scan_file,
+    cache_variant,
+    discover,
+    rank_reports,
+    run_batch,
+)
 from scanner.cache import DocumentCache, document_from_json, document_to_json
 from scanner.cli import main
-from scanner.extract import extract
-from scanner.extract.pdfium import resolve_engine
-from scanner.ranking import batch_schema, read_batch_files
+from scanner.extract import Limits, extract
+from scanner.ranking import BatchSink, batch_schema, read_batch_files
+from scanner.records import JobSummary
 
 ML_AD = str(FIXTURES / "job_ml_engineer.txt")
 DS_AD = str(FIXTURES / "job_data_scientist.txt")
@@ -77,6 +92,21 @@ def test_discovery_is_sorted_skips_hidden_and_other_suffixes(folder: Path) -> No
     png = str(folder / "image.png")
     assert discover([png, str(folder), png]) == [png, *flat]
 
+
+
+def test_a_folder_without_cvs_of_its_own_is_searched_through_its_subfolders(tmp_path: Path) -> None:
+    # CVs kept in one subfolder per role: pointing at the top folder must not find nothing.
+    top = tmp_path / "applicants"
+    for role, name in [("data", "cv_data_scientist.docx"), ("ml", "cv_ml_two_column.pdf"), ("ml/old", "cv_plain.txt")]:
+        (top / role).mkdir(parents=True, exist_ok=True)
+        shutil.copy(FIXTURES / name, top / role / name)
+    (top / "notes.png").write_bytes(b"not a CV")
+    expected = [str(top / "data" / "cv_data_scientist.docx"), str(top / "ml" / "cv_ml_two_column.pdf"),
+                str(top / "ml" / "old" / "cv_plain.txt")]
+    assert discover([top]) == discover([top], recursive=True) == expected
+    # A folder with CVs of its own keeps to them unless asked.
+    assert discover([top / "ml"]) == [str(top / "ml" / "cv_ml_two_column.pdf")]
+    assert discover([tmp_path / "nothing"]) == [str(tmp_path / "nothing")]  # named, so reported as missing
 
 # --- the CLI batch: ranking, filters, errors, formats -----------------------------------------------------
 
@@ -135,7 +165,8 @@ def test_csv_markdown_and_html_tables(folder: Path, tmp_path: Path) -> None:
     assert code == 0 and "| rank |" in md.replace("| file | rank |", "| rank |") and "## Errors" in md
     code, page, _ = run("batch", str(folder), "--job", ML_AD, "--format", "html", "--jobs", "2")
     assert code == 0 and page.startswith("<!doctype html>") and page.count("<tr>") == 1 + 4 + 1 + 3
-    assert "<script" not in page and "http" not in page.split("</style>")[1]  # self-contained
+    # Self-contained: nothing loaded from anywhere; the one script (column sorting) is inline.
+    assert "<script src" not in page and page.count("<script>") == 1 and "http" not in page.split("</style>")[1]
 
 
 def test_scan_many_dataframe(folder: Path) -> None:
@@ -156,6 +187,75 @@ def test_run_batch_result_renders_like_the_cli(folder: Path, job: scanner.JobPos
     assert [r["file"] for r in data["results"]] == [r.file for r in result.reports]
 
 
+# --- the parent's sink: reports spooled, output streamed --------------------------------------------------
+
+
+def _reports(job: scanner.JobPosting) -> list[scanner.Report]:
+    return [scanner.scan(str(FIXTURES / name), job) for name in GOOD]
+
+
+def test_sink_output_is_the_ranked_reports_exactly(job: scanner.JobPosting, tmp_path: Path) -> None:
+    reports = _reports(job)
+    # A resumed result (from an earlier output, with its rank) and a non-ASCII file name.
+    resumed = {**scanner.to_dict(dataclasses.replace(reports[0], file="Zoë/cv.pdf")), "rank": 7}
+    failure = BatchFailure("broken.pdf", "CorruptDocument", "broken.pdf: the PDF cannot be parsed.")
+    sink = BatchSink(JobSummary(job.title, job.years_required, job.degree_required), job.source,
+                     spool_dir=str(tmp_path))
+    try:
+        sink.add_dict(resumed)
+        for outcome in [*reversed(reports), failure]:
+            sink.add(outcome)
+        assert len(sink) == len(GOOD) + 2 and sink.files == {r.file for r in reports} | {"Zoë/cv.pdf", "broken.pdf"}
+        every = [*reports, dataclasses.replace(reports[0], file="Zoë/cv.pdf")]
+        result = BatchResult(job=JobSummary(job.title, job.years_required, job.degree_required),
+                             job_file=job.source, reports=tuple(rank_reports(every)), errors=(failure,))
+        for fmt, options in [("json", {}), ("json", {"top": 2}), ("json", {"min_score": result.reports[2].score}),
+                             ("csv", {}), ("md", {"top": 3}), ("html", {})]:
+            out = io.StringIO()
+            sink.write(out, fmt, **options)  # type: ignore[arg-type]
+            assert out.getvalue() == scanner.render_batch(result, fmt, **options), (fmt, options)  # type: ignore[arg-type]
+        out = io.StringIO()
+        sink.write(out, "json")
+    finally:
+        sink.close()
+    data = json.loads(out.getvalue())
+    jsonschema.validate(data, batch_schema())
+    # Each result is the report's own JSON text with its rank as the last key, one per line.
+    lines = [line.strip().rstrip(",") for line in out.getvalue().splitlines() if line.startswith("    {")]
+    assert lines[: len(every)] == [json.dumps({**scanner.to_dict(r), "rank": rank}, ensure_ascii=False)
+                                   for rank, r in enumerate(result.reports, 1)]
+    assert [r["rank"] for r in data["results"]] == list(range(1, len(every) + 1))
+    assert data["errors"] == [{"file": "broken.pdf", "error": "CorruptDocument",
+                               "message": "broken.pdf: the PDF cannot be parsed."}]
+
+
+def test_sink_keeps_no_report_in_memory(job: scanner.JobPosting, tmp_path: Path) -> None:
+    # A batch of 10,000 files must not hold 10,000 reports in the parent: each report's JSON goes to the spool
+    # file and only its score, name and spool position stay (a few hundred bytes; a report is ~10 kB of JSON).
+    report = _reports(job)[0]
+    assert len(json.dumps(scanner.to_dict(report))) > 4000
+    sink = BatchSink(JobSummary(job.title, job.years_required, job.degree_required), job.source,
+                     spool_dir=str(tmp_path))
+    try:
+        copies = [dataclasses.replace(report, file=f"cvs/cv_{i:05d}.pdf") for i in range(300)]
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for copy in copies:
+                sink.add(copy)
+            gc.collect()
+            kept = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert kept / len(copies) < 600
+        out = io.StringIO()
+        sink.write(out, "json")
+        assert len(json.loads(out.getvalue())["results"]) == len(copies)
+    finally:
+        sink.close()
+
+
 # --- failures inside workers ------------------------------------------------------------------------------
 
 
@@ -171,14 +271,16 @@ def test_a_slow_file_is_stopped_at_the_time_limit(folder: Path, tmp_path: Path) 
     _generate_module().make_long_cv(folder / "cv_long.txt")
     out = tmp_path / "out.json"
     t = time.monotonic()
+    # The long CV takes several seconds; the others a fraction of one, with room for a first file in a fresh
+    # worker on a busy machine (a 1 s limit stopped those too when other jobs shared the cores).
     code, _, _ = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out),
-                     "--timeout", "1", "--jobs", "2")
+                     "--timeout", "3", "--jobs", "2")
     assert code == 0
     assert time.monotonic() - t < 30
     data = json.loads(out.read_text(encoding="utf-8"))
     errors = {Path(e["file"]).name: e for e in data["errors"]}
     assert errors["cv_long.txt"]["error"] == "ScanTimeout"
-    assert "1 s limit" in errors["cv_long.txt"]["message"]
+    assert "3 s limit" in errors["cv_long.txt"]["message"]
     assert len(data["results"]) == len(GOOD)
 
 
@@ -286,7 +388,7 @@ def test_cache_hit_and_corrupt_entry_rebuilt(folder: Path, tmp_path: Path, job: 
     # A hit: an entry edited on disk is what the scan sees.
     java = str(folder / "cv_java_developer.txt")
     data = Path(java).read_bytes()
-    c = DocumentCache(cache, variant=f"engine={resolve_engine('auto')},ocr=False")
+    c = DocumentCache(cache, variant=cache_variant(scanner.ScanSettings()))
     entry = next(p for p in entries if p.stem == c.key(data))
     doc = json.loads(entry.read_text(encoding="utf-8"))
     doc["text"] = Path(FIXTURES / "cv_plain.txt").read_text(encoding="utf-8")
@@ -299,6 +401,18 @@ def test_cache_hit_and_corrupt_entry_rebuilt(folder: Path, tmp_path: Path, job: 
     assert rebuilt.score == next(r.score for r in first.reports if r.file == java)
     assert document_from_json(entry.read_text(encoding="utf-8")).text == extract(java).text
 
+
+
+def test_a_cached_document_does_not_skip_a_stricter_limit(tmp_path: Path, job: scanner.JobPosting) -> None:
+    cache = tmp_path / "cache"
+    path = str(FIXTURES / "cv_three_pages.pdf")
+    assert run_batch([path], job, jobs=1, cache_dir=cache).reports  # cached under the default limits
+    strict = scanner.ScanSettings(limits=Limits(max_pages=1))
+    assert cache_variant(strict) != cache_variant(scanner.ScanSettings())
+    result = run_batch([path], job, settings=strict, jobs=1, cache_dir=cache)
+    assert [e.error for e in result.errors] == ["LimitExceeded"]
+    # The time limit is the batch's own (--timeout): it does not split the cache.
+    assert cache_variant(scanner.ScanSettings(limits=Limits(max_seconds=5))) == cache_variant(scanner.ScanSettings())
 
 # --- Dask -------------------------------------------------------------------------------------------------
 
