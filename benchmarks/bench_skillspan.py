@@ -131,7 +131,7 @@ def main() -> None:
     for row in rows:
         postings[(row["source"], row["idx"])].append(row)
     taxonomy = load_taxonomy(args.taxonomy)
-    names = {tuple(t.name.lower().split()): t.name for t in taxonomy.terms if t.category != SOFT}
+    names = {tuple(t.name.lower().split()): t.name for t in taxonomy.all_terms() if t.category != SOFT}
     longest = max(len(k) for k in names)
     gold: list[list[Span]] = []
     ours: list[list[Span]] = []

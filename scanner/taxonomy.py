@@ -3,16 +3,23 @@
 A taxonomy file is CSV with the header ``term,category,aliases,flags`` (see keyword_lists/README.md):
 aliases and flags are ``|``-separated; flags are ``case`` (match case-sensitively as a standalone token),
 ``nofuzzy`` (never fuzzy-match) and ``off`` (remove a built-in term). Lines starting with ``#`` are comments.
+
+The built-in taxonomy has two layers. The hand-curated ML-engineer list (plus a user's file) is the primary
+layer and keeps priority: a form it knows is never read from the second layer, the general list derived from
+ESCO and O*NET (about 17,000 terms, 70,000 forms). Normalising 70,000 forms costs most of a second, so the
+general layer ships with a generated key index (``general_index.tsv``: normalised key, then the rows and
+form numbers it names) and builds a :class:`Term` only for the keys a document actually contains.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,6 +31,8 @@ HEADER = ("term", "category", "aliases", "flags")
 FLAGS = frozenset({"case", "nofuzzy", "off"})
 SOFT = "soft_skills"
 BUILTIN_FILES = ("ml_engineer.csv",)
+GENERAL_FILE = "general_skills.csv"
+GENERAL_INDEX_FILE = "general_index.tsv"
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -56,33 +65,207 @@ class IndexEntry:
     surface: tuple[str, ...] | None  # exact token surfaces required (case-sensitive terms only)
 
 
-class Taxonomy:
-    """A set of terms with a token index for fast phrase lookup (no regex loop over phrases)."""
+def _entry(term: Term, form: str) -> IndexEntry:
+    surface = tuple(t.surface for t in tokenize(form)) if term.case_sensitive else None
+    return IndexEntry(term, form, form == term.name, surface)
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+
+def _term_from_row(row: list[str]) -> Term:
+    name, category, alias_cell, flag_cell = (c.strip() for c in row)
+    flags = {f.strip().lower() for f in flag_cell.split("|")}
+    aliases = tuple(a.strip() for a in alias_cell.split("|") if a.strip())
+    return Term(name, category, aliases, "case" in flags, "nofuzzy" not in flags)
+
+
+def _data_lines(text: str) -> list[tuple[int, str]]:
+    """(physical line number, line) of each term row of a taxonomy CSV whose rows are one line each."""
+    rows = [(n, ln) for n, ln in enumerate(text.splitlines()) if ln.strip() and not ln.lstrip().startswith("#")]
+    return rows[1:]
+
+
+def _parse_line(line: str) -> list[str]:
+    return next(csv.reader([line]))
+
+
+class GeneralLayer:
+    """The general list behind the primary terms: looked up by precomputed key, Terms built on first hit.
+
+    Loading splits two files into lines and nothing more: a key is found by bisection in the sorted index
+    (``key<TAB>line:form,...``), and a term's CSV line is parsed only when one of its keys is hit.
+    """
+
+    def __init__(self, csv_text: str, index_text: str) -> None:
+        self._lines = csv_text.splitlines()
+        index = index_text.splitlines()
+        head, _, value = index[0].partition("\t") if index else ("", "", "")
+        if head != MAX_TOKENS_LINE:
+            raise TaxonomyError(f"package data {GENERAL_INDEX_FILE}", (TaxonomyProblem(
+                1, f"the first line must be {MAX_TOKENS_LINE}<TAB>N; rebuild it with tools/build_general_index.py"),))
+        self.max_tokens = int(value)
+        self._index = index[1:]
+        self._size = sum(1 for ln in self._lines if ln.strip() and not ln.lstrip().startswith("#")) - 1
+        self._terms: dict[int, Term] = {}
+        self._named: dict[str, Term] = {}
+        self._name_lines: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return self._size
+
+    def _refs(self, key: tuple[str, ...]) -> str | None:
+        probe = " ".join(key) + "\t"
+        i = bisect.bisect_left(self._index, probe)
+        if i < len(self._index) and self._index[i].startswith(probe):
+            return self._index[i][len(probe):]
+        return None
+
+    def term(self, line: int) -> Term:
+        term = self._terms.get(line)
+        if term is None:
+            term = self._terms[line] = _term_from_row(_parse_line(self._lines[line]))
+            self._named.setdefault(fold(term.name), term)
+        return term
+
+    def entries(self, key: tuple[str, ...]) -> list[IndexEntry]:
+        refs = self._refs(key)
+        if refs is None:
+            return []
+        out = []
+        for ref in refs.split(","):
+            line, _, form = ref.partition(":")
+            term = self.term(int(line))
+            out.append(_entry(term, term.forms[int(form)]))
+        return out
+
+    def __contains__(self, key: tuple[str, ...]) -> bool:
+        return self._refs(key) is not None
+
+    def named(self, name: str) -> Term | None:
+        """The term of that name (the first lookup of a name never hit reads every name once)."""
+        folded = fold(name)
+        if folded in self._named:
+            return self._named[folded]
+        if self._name_lines is None:
+            self._name_lines = {}
+            for number, line in _data_lines("\n".join(self._lines)):
+                self._name_lines.setdefault(fold(_parse_line(line)[0].strip()), number)
+        found = self._name_lines.get(folded)
+        return None if found is None else self.term(found)
+
+    def categories(self) -> Iterator[str]:
+        return (_parse_line(line)[1].strip() for _, line in _data_lines("\n".join(self._lines)))
+
+    def all_terms(self) -> Iterator[Term]:
+        return (self.term(n) for n, _ in _data_lines("\n".join(self._lines)))
+
+
+MAX_TOKENS_LINE = "#max_tokens"
+
+
+def general_index_text(csv_text: str) -> str:
+    """The key index of a general list (the content of ``general_index.tsv``).
+
+    A first line ``#max_tokens<TAB>N``, then one line per key, sorted: the :func:`phrase_key` of names and
+    aliases, space-joined, a tab, and ``line:form`` pairs (the term's 0-based line in the CSV; 0 for its name,
+    1, 2, ... for its aliases). Sorted lines make the file the same on every rebuild and allow bisection.
+    """
+    refs: dict[str, list[str]] = {}
+    for n, line in _data_lines(csv_text):
+        for j, form in enumerate(_term_from_row(_parse_line(line)).forms):
+            key = phrase_key(form)
+            if key:
+                refs.setdefault(" ".join(key), []).append(f"{n}:{j}")
+    longest = max((k.count(" ") + 1 for k in refs), default=1)
+    body = "".join(f"{key}\t{','.join(v)}\n" for key, v in sorted(refs.items()))
+    return f"{MAX_TOKENS_LINE}\t{longest}\n{body}"
+
+
+class TermIndex:
+    """Lookup of normalised keys: the primary terms' own index first, the general layer only behind it."""
+
+    def __init__(self, primary: Mapping[tuple[str, ...], tuple[IndexEntry, ...]], general: GeneralLayer | None,
+                 hidden: frozenset[str]) -> None:
+        self._primary = primary
+        self._general = general
+        self._hidden = hidden  # folded names the general layer must not answer for (overridden or removed)
+        self._cache: dict[tuple[str, ...], tuple[IndexEntry, ...]] = {}
+
+    def get(self, key: tuple[str, ...], default: tuple[IndexEntry, ...] | None = None) -> tuple[IndexEntry, ...] | None:
+        found = self._primary.get(key)
+        if found is not None:
+            return found
+        if self._general is None or key not in self._general:
+            return default
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = tuple(
+                e for e in self._general.entries(key) if fold(e.term.name) not in self._hidden)
+        return cached or default
+
+    def __getitem__(self, key: tuple[str, ...]) -> tuple[IndexEntry, ...]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and self.get(key) is not None
+
+
+class Taxonomy:
+    """A set of terms with a token index for fast phrase lookup (no regex loop over phrases).
+
+    ``terms`` are the primary terms; ``general`` an optional second layer they take priority over.
+    """
+
+    def __init__(self, terms: Iterable[Term], *, general: GeneralLayer | None = None,
+                 removed: Iterable[str] = ()) -> None:
         self.terms: tuple[Term, ...] = tuple(terms)
         self._by_name: dict[str, Term] = {fold(t.name): t for t in self.terms}
+        self._general = general
+        self._removed = frozenset(fold(n) for n in removed)
         index: dict[tuple[str, ...], list[IndexEntry]] = {}
         for term in self.terms:
             for form in term.forms:
                 key = phrase_key(form)
-                if not key:
-                    continue
-                surface = tuple(t.surface for t in tokenize(form)) if term.case_sensitive else None
-                index.setdefault(key, []).append(IndexEntry(term, form, form == term.name, surface))
-        self.index: Mapping[tuple[str, ...], tuple[IndexEntry, ...]] = {k: tuple(v) for k, v in index.items()}
-        self.max_tokens = max((len(k) for k in self.index), default=1)
+                if key:
+                    index.setdefault(key, []).append(_entry(term, form))
+        primary = {k: tuple(v) for k, v in index.items()}
+        self.index = TermIndex(primary, general, self._removed | frozenset(self._by_name))
+        self.max_tokens = max([*(len(k) for k in primary), general.max_tokens if general else 1])
+
+    def __bool__(self) -> bool:
+        return True  # never empty in the sense that matters, and len() of the general layer is not free
+
+    @functools.cached_property
+    def _size(self) -> int:
+        if self._general is None:
+            return len(self.terms)
+        # General terms named like a primary term or removed by a user file do not count twice, or at all.
+        hidden = sum(1 for name in self._removed | frozenset(self._by_name) if self._general.named(name) is not None)
+        return len(self.terms) + len(self._general) - hidden
 
     def __len__(self) -> int:
-        return len(self.terms)
+        return self._size
 
     def get(self, name: str) -> Term | None:
-        return self._by_name.get(fold(name))
+        key = fold(name)
+        term = self._by_name.get(key)
+        if term is not None or self._general is None or key in self._removed:
+            return term
+        return self._general.named(name)
+
+    def all_terms(self) -> Iterator[Term]:
+        """Every term of both layers (builds all general terms: for tools and reports, not for scans)."""
+        yield from self.terms
+        if self._general is not None:
+            hidden = self._removed | frozenset(self._by_name)
+            yield from (t for t in self._general.all_terms() if fold(t.name) not in hidden)
 
     def categories(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for t in self.terms:
-            counts[t.category] = counts.get(t.category, 0) + 1
+        general = self._general.categories() if self._general else iter(())
+        for category in (*(t.category for t in self.terms), *general):
+            counts[category] = counts.get(category, 0) + 1
         return dict(sorted(counts.items()))
 
     def merged(self, overrides: Iterable[Term], removed: Iterable[str] = ()) -> Taxonomy:
@@ -90,7 +273,7 @@ class Taxonomy:
         drop = {fold(n) for n in removed}
         new = {fold(t.name): t for t in overrides}
         kept = [t for t in self.terms if fold(t.name) not in drop and fold(t.name) not in new]
-        return Taxonomy([*kept, *new.values()])
+        return Taxonomy([*kept, *new.values()], general=self._general, removed=self._removed | drop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +344,7 @@ def parse_taxonomy(text: str, *, base: Taxonomy | None = None) -> ParsedFile:
                 problems.append(TaxonomyProblem(line, f"{form!r} also names {other[0]!r} (line {other[1]})"))
             seen_forms[key] = (folded, line)
             if base is not None:
-                for entry in base.index.get(key, ()):
+                for entry in base.index.get(key) or ():
                     if fold(entry.term.name) != folded and base.get(name) is None:
                         problems.append(TaxonomyProblem(
                             line, f"{form!r} already names the built-in term {entry.term.name!r}; "
@@ -173,17 +356,26 @@ def parse_taxonomy(text: str, *, base: Taxonomy | None = None) -> ParsedFile:
     return ParsedFile(tuple(terms), tuple(removed), tuple(problems))
 
 
+def _package_text(name: str) -> str:
+    return (resources.files("scanner.keyword_lists") / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def general_layer() -> GeneralLayer:
+    """The general ESCO/O*NET list with its key index (loaded once per process)."""
+    return GeneralLayer(_package_text(GENERAL_FILE), _package_text(GENERAL_INDEX_FILE))
+
+
 @functools.cache
 def builtin_taxonomy() -> Taxonomy:
-    """The taxonomy shipped with the package (loaded once per process)."""
+    """The taxonomy shipped with the package, both layers (loaded once per process)."""
     terms: list[Term] = []
     for name in BUILTIN_FILES:
-        text = (resources.files("scanner.keyword_lists") / name).read_text(encoding="utf-8")
-        parsed = parse_taxonomy(text)
+        parsed = parse_taxonomy(_package_text(name))
         if parsed.problems:
             raise TaxonomyError(f"package data {name}", parsed.problems)
         terms.extend(parsed.terms)
-    return Taxonomy(terms)
+    return Taxonomy(terms, general=general_layer())
 
 
 def _read(path: str | os.PathLike[str]) -> str:

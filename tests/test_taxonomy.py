@@ -101,3 +101,55 @@ def test_off_flag_must_name_a_builtin_term(tmp_path: Path) -> None:
     p = write(tmp_path, "term,category,aliases,flags\nNot A Real Term,mlops,,off\n")
     problems = check_taxonomy(p)
     assert len(problems) == 1 and problems[0].line == 2
+
+
+# The general layer: ESCO/O*NET terms behind the ML list, loaded through a generated key index.
+
+def test_shipped_general_index_matches_a_rebuild() -> None:
+    from scanner.taxonomy import GENERAL_FILE, GENERAL_INDEX_FILE, _package_text, general_index_text
+    csv_text = _package_text(GENERAL_FILE)
+    assert _package_text(GENERAL_INDEX_FILE) == general_index_text(csv_text), (
+        "general_index.tsv is stale: run python keyword_lists/tools/build_general_index.py")
+    parsed = parse_taxonomy(csv_text)
+    assert parsed.problems == ()
+    from scanner.taxonomy import general_layer
+    assert len(general_layer()) == len(parsed.terms) > 15_000
+
+
+def test_general_terms_for_any_occupation_and_the_ml_list_keeps_priority() -> None:
+    tax = builtin_taxonomy()
+    assert len(tax) > 17_000
+    for name in ("accounting", "Intuit QuickBooks", "first aid", "carpentry"):
+        assert tax.get(name) is not None, name
+    # "Excel" is a form of both lists: the hand-curated ML term answers, with its case-sensitive flag.
+    (entry,) = tax.index[("excel",)]
+    assert entry.term.category == "data_engineering" and entry.term.case_sensitive
+    assert tax.get("PyTorch").category == "dl_frameworks"  # type: ignore[union-attr]
+    assert ("quickbook",) in tax.index or ("quickbooks",) in tax.index
+
+
+def test_a_user_file_overrides_and_removes_general_terms(tmp_path: Path) -> None:
+    base = builtin_taxonomy()
+    assert base.get("first aid") is not None and base.get("carpentry") is not None
+    p = write(tmp_path, "term,category,aliases,flags\n"
+                        "first aid,safety,CPR and first aid,\n"
+                        "carpentry,skill,,off\n")
+    tax = load_taxonomy(p)
+    assert tax.get("first aid").category == "safety"  # type: ignore[union-attr]
+    assert tax.get("carpentry") is None
+    assert ("carpentry",) not in tax.index
+    assert len(tax) == len(base) - 1
+
+
+def test_general_terms_are_found_in_an_ad() -> None:
+    from scanner.matching import find_terms
+    lines = ["Keep the books with QuickBooks and run payroll.", "First aid certificate required."]
+    found = find_terms(lines, builtin_taxonomy())
+    assert "Intuit QuickBooks" in found and "first aid" in found
+
+
+def test_all_terms_lists_both_layers_once() -> None:
+    tax = builtin_taxonomy()
+    names = [t.name for t in tax.all_terms()]
+    assert len(names) == len(tax)
+    assert "PyTorch" in names and "Intuit QuickBooks" in names
