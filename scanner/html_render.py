@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 from .records import LetterReport, Report
 
 if TYPE_CHECKING:
+    import jinja2
+
     from .batch import BatchFailure
     from .ranking import BatchRow
 
@@ -60,6 +60,8 @@ def _years(value: float) -> str:
 @functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of cvscan's templates: autoescaping on for every template, strict undefined."""
+    import jinja2  # imported on first use: a text or JSON scan should not pay for it
+
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load),
         autoescape=True,

@@ -28,7 +28,10 @@ CONTEXT_WEIGHT = {REQUIRED: 1.0, NEUTRAL: 0.8, PREFERRED: 0.5, PERIPHERAL: 0.3}
 PHRASE_CATEGORY = "ad_phrase"
 MAX_PHRASES = 12
 # A term used in every kind of job still counts this much of a specific one.
-SPECIFICITY_FLOOR = 0.2
+# A term's weight is multiplied by its specificity squared (floored): an ad's generic tools ("Microsoft Excel",
+# listed for most occupations) weigh a tenth of its specialist ones, so they barely move the score.
+SPECIFICITY_POWER = 2.0
+SPECIFICITY_FLOOR = 0.05
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
     REQUIRED: (
@@ -299,7 +302,7 @@ def specificity(term: str) -> float:
 def _weight(contexts: Sequence[str], term: str) -> tuple[Importance, float]:
     best = max(CONTEXT_WEIGHT[c] for c in contexts)
     importance: Importance = "required" if best >= CONTEXT_WEIGHT[NEUTRAL] else "preferred"
-    spec = SPECIFICITY_FLOOR + (1.0 - SPECIFICITY_FLOOR) * specificity(term)
+    spec = max(SPECIFICITY_FLOOR, specificity(term) ** SPECIFICITY_POWER)
     return importance, round(best * (1.0 + 0.3 * math.log(len(contexts))) * spec, 4)
 
 

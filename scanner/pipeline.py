@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +32,9 @@ from .taxonomy import Taxonomy, Term, load_taxonomy
 # Where a term's evidence is most convincing, best first (sections named by CVStructure).
 _EVIDENCE_RANK = {"experience": 0, "projects": 1, "summary": 2, None: 3}
 _EVIDENCE_CHARS = 240
+# A contact line above the first section ("jane@x.org | linkedin.com/in/jane | GitHub") names profiles, not
+# skills: "LinkedIn" there must not match an ad's "LinkedIn" (some layouts print the word, others an icon).
+_CONTACT_LINE = re.compile(r"@|https?://|www\.|\b(?:linkedin|github|gitlab)\b|\+?\d[\d ()./-]{7,}\d", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +117,11 @@ def match_keywords(
     lines = [text for _, text in logical]
     by_line = _line_sections(doc, structure)
     sections = [by_line[first] if first < len(by_line) else None for first, _ in logical]
+    first_section = min((s.start_line for s in structure.sections), default=len(doc.lines))
+    contact = {i for i, (first, text) in enumerate(logical) if first < first_section and _CONTACT_LINE.search(text)}
     wanted = _job_terms_taxonomy(job, taxonomy)
-    found = find_terms(lines, wanted)
+    found = {name: kept for name, occs in find_terms(lines, wanted).items()
+             if (kept := [o for o in occs if o.line not in contact])}
     matched: list[KeywordHit] = []
     missing: list[MissingKeyword] = []
     for jt in job.terms:
@@ -140,6 +147,11 @@ def match_keywords(
     return tuple(matched), tuple(missing)
 
 
+def _ad_profile(job: JobPosting) -> str:
+    # The title is the ad's most telling line: counted twice, its words weigh as the ad's main subject.
+    return f"{job.title}\n{job.text}" if job.title else job.text
+
+
 def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None = None,
                   settings: ScanSettings | None = None) -> Report:
     """Score an extracted CV against an analysed job ad."""
@@ -149,7 +161,7 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
     matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold)
     checks = run_checks(doc, structure)
     components = score_components(job, matched, missing, structure, doc.full_text,
-                                  text_similarity(doc.full_text, job.text), checks)
+                                  text_similarity(doc.full_text, _ad_profile(job)), checks)
     return Report(
         file=doc.source,
         score=total(components),

@@ -30,8 +30,8 @@ WEIGHTS: Mapping[str, float] = {
     "job_title": 0.10,  # does the CV name the role (headline, past titles)?
     "experience": 0.10,  # years of experience against the years asked
     "education": 0.05,  # highest degree against the degree asked
-    "text_similarity": 0.15,  # TF-IDF cosine of CV and ad over the background corpus
-    "parseability": 0.10,  # can an ATS read the file (columns, tables, headers, scans ...)
+    "text_similarity": 0.20,  # TF-IDF cosine of CV and ad over the background corpus
+    "parseability": 0.05,  # can an ATS read the file (columns, tables, headers, scans ...)
 }
 assert abs(sum(WEIGHTS.values()) - 1.0) < 1e-9
 
@@ -41,11 +41,13 @@ SOFT = "soft_skills"
 EVIDENCE_CREDIT: Mapping[str, float] = {"experience": 1.0, "projects": 1.0, "summary": 0.9}
 LIST_CREDIT = 0.85
 FUZZY_CREDIT = 0.8
-# Total importance weight of hard skills at which they get their full share (about six required terms).
-HARD_SKILLS_FULL = 6.0
-# Cosine similarities of real CV/ad pairs rarely pass 0.4: 100 * (1 - exp(-cos / 0.15)) gives 0.1 -> 49,
-# 0.2 -> 74, 0.35 -> 90.
-SIMILARITY_SCALE = 0.15
+# Total importance weight of hard skills at which they get their full share: about twenty specific required
+# terms, as a detailed ad names. An ad naming a handful (or only generic office tools, which weigh little,
+# see jobad.SPECIFICITY_POWER) hands most of that share to text similarity: coverage of three terms is luck.
+HARD_SKILLS_FULL = 20.0
+# Cosine similarities of real CV/ad pairs rarely pass 0.4: 100 * (1 - exp(-cos / 0.1)) gives 0.05 -> 39,
+# 0.1 -> 63, 0.2 -> 86, 0.3 -> 95.
+SIMILARITY_SCALE = 0.10
 _SENIORITY = re.compile(r"\b(senior|sr|junior|jr|lead|principal|staff|head|chief|intern|i{1,3}|iv|[0-9])\b\.?", re.I)
 
 
@@ -185,7 +187,7 @@ def score_components(
 def _rebalance(components: Sequence[ScoreComponent], hard_total: float) -> tuple[ScoreComponent, ...]:
     """Final weights: the one rule that adapts :data:`WEIGHTS` to the ad.
 
-    Hard skills weigh in full once the ad names about :data:`HARD_SKILLS_FULL` worth of them (six required
+    Hard skills weigh in full once the ad names about :data:`HARD_SKILLS_FULL` worth of them (twenty specific
     terms); an ad naming fewer gives their share to text similarity, since coverage of one or two terms is
     mostly luck. Components the ad does not ask about arrive with weight 0; the rest are scaled to sum to 1.
     """

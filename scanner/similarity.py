@@ -84,34 +84,45 @@ def format_frequencies(n: int, df: Mapping[str, int]) -> str:
     return "".join(lines)
 
 
-def _shipped_frequencies() -> tuple[int, dict[str, int]]:
+def _shipped_frequencies() -> tuple[int, dict[str, str]]:
+    # Counts stay strings until a feature is looked up: a document needs a few thousand of 60,000.
     text = (resources.files("scanner.keyword_lists") / DF_FILE).read_text(encoding="utf-8")
     n = 0
-    df: dict[str, int] = {}
+    df: dict[str, str] = {}
     for line in text.splitlines():
         if line.startswith("#n\t"):
             n = int(line[3:])
         elif line and not line.startswith("#"):
             feature, _, count = line.rpartition("\t")
-            df[feature] = int(count)
+            df[feature] = count
     return n, df
 
 
 class BackgroundModel:
     """Document frequencies of a background corpus and the TF-IDF weighting they give."""
 
-    def __init__(self, documents: Iterable[str] | None = None, *, frequencies: tuple[int, Mapping[str, int]] | None = None,
-                 ) -> None:
+    def __init__(self, documents: Iterable[str] | None = None, *,
+                 frequencies: tuple[int, Mapping[str, int | str]] | None = None) -> None:
         if frequencies is None:
             frequencies = document_frequencies(documents or ())
         n, df = frequencies
         self.n_documents = n
-        # smooth idf, as scikit-learn: ln((1 + n) / (1 + df)) + 1
-        self.idf_: dict[str, float] = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
+        self._df = df
+        self._idf: dict[str, float | None] = {}
         self.unseen_idf = math.log(1 + n) + 1.0
 
+    def _known_idf(self, feature: str) -> float | None:
+        """Smooth idf as scikit-learn's, ln((1 + n) / (1 + df)) + 1; None for a feature the corpus lacks."""
+        if feature in self._idf:
+            return self._idf[feature]
+        count = self._df.get(feature)
+        value = None if count is None else math.log((1 + self.n_documents) / (1 + int(count))) + 1.0
+        self._idf[feature] = value
+        return value
+
     def idf(self, feature: str) -> float:
-        return self.idf_.get(feature, self.unseen_idf)
+        value = self._known_idf(feature)
+        return self.unseen_idf if value is None else value
 
     def vector(self, text: str, *, tf_cap: int | None = TF_CAP) -> dict[str, float]:
         """l2-normalised sublinear TF-IDF vector; features unseen in the background are ignored.
@@ -121,7 +132,7 @@ class BackgroundModel:
         """
         counts = Counter(analyze(text))
         cap = tf_cap or max(counts.values(), default=1)
-        vec = {f: (1.0 + math.log(min(c, cap))) * self.idf_[f] for f, c in counts.items() if f in self.idf_}
+        vec = {f: (1.0 + math.log(min(c, cap))) * w for f, c in counts.items() if (w := self._known_idf(f)) is not None}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {f: v / norm for f, v in vec.items()} if norm else {}
 
@@ -147,8 +158,13 @@ def max_idf() -> float:
     return background_model().unseen_idf
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_vector(text: str) -> Mapping[str, float]:
+    # The job ad side: a batch compares one ad with every CV, so its vector is made once.
+    return background_model().vector(text)
+
+
 def text_similarity(a: str, b: str) -> float:
-    """Cosine similarity (0-1) of two texts under the background TF-IDF weighting."""
-    model = background_model()
-    return cosine(model.vector(a), model.vector(b))
+    """Cosine similarity (0-1) of a text ``a`` (a CV) and ``b`` (a job ad) under the background TF-IDF weighting."""
+    return cosine(background_model().vector(a), _cached_vector(b))
 

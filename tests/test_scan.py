@@ -103,3 +103,19 @@ def test_scan_accepts_paths_as_strings() -> None:
 def test_settings_validate_themselves(kw: dict[str, Any]) -> None:
     with pytest.raises(SettingsError, match=next(iter(kw))):
         ScanSettings(**kw)
+
+
+def test_contact_line_words_are_not_skill_evidence(tmp_path: Path) -> None:
+    from scanner import job_from_text
+
+    cv = tmp_path / "cv.txt"
+    cv.write_text("Jane Doe\njane@example.org | LinkedIn | GitHub\n\nExperience\n"
+                  "Data Engineer, Acme, 2019 - 2023\n- Built Apache Spark pipelines for LinkedIn ads data.\n",
+                  encoding="utf-8")
+    job = job_from_text("Data Engineer\nWe need Apache Spark and LinkedIn Ads experience. Apply on LinkedIn.\n")
+    assert {"Apache Spark", "LinkedIn"} <= {t.term for t in job.terms}
+    matched = {h.term: h for h in scan(cv, job).matched}
+    # Found in the experience bullet, not in the contact line (where it is only a profile link).
+    assert matched["LinkedIn"].cv_count == 1 and matched["LinkedIn"].section == "experience"
+    cv.write_text(cv.read_text(encoding="utf-8").replace(" for LinkedIn ads data", ""), encoding="utf-8")
+    assert "LinkedIn" not in {h.term for h in scan(cv, job).matched}
