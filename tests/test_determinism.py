@@ -71,7 +71,8 @@ def test_separate_processes_with_different_hash_seeds_agree(tmp_path: Path) -> N
         done = subprocess.run(
             [sys.executable, "-c", _OFFLINE, "scan", str(FIXTURES / "cv_ml_two_column.pdf"), "--job", str(AD),
              "--format", "json"],
-            capture_output=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed})
+            capture_output=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=tmp_path)  # outside the checkout, so the installed package is imported, not the source tree
         assert done.returncode == 0, done.stderr.decode()
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]

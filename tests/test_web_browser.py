@@ -41,11 +41,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'cvscan[web]'")
     port = _free_port()
+    # Run outside the checkout: from its root, "-m scanner" would import the source tree, not the installed package.
     proc = subprocess.Popen([sys.executable, "-m", "scanner", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=tmp_path_factory.mktemp("server"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
