@@ -5,13 +5,11 @@ The JSON layout is described by ``scanner/schemas/letter.schema.json``, shipped 
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import Any
 
 from .html_render import letter_to_html
 from .records import LetterReport
-from .render import _check, _component, _md_cell, _suggestion
+from .render import _check, _component, _md_cell, _suggestion, dumps, load_schema
 
 
 def letter_to_dict(report: LetterReport) -> dict[str, Any]:
@@ -34,14 +32,12 @@ def letter_to_dict(report: LetterReport) -> dict[str, Any]:
 
 def letter_to_json(report: LetterReport) -> str:
     """The letter report as JSON text (stable key order, UTF-8, trailing newline)."""
-    return json.dumps(letter_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(letter_to_dict(report))
 
 
 def letter_schema() -> dict[str, Any]:
     """The JSON Schema of :func:`letter_to_dict`'s output."""
-    text = (resources.files("scanner.schemas") / "letter.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return load_schema("letter.schema.json")
 
 
 def letter_to_text(report: LetterReport, *, color: bool = False, top: int = 8) -> str:

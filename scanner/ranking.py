@@ -22,7 +22,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from .batch import DEFAULT_TIMEOUT, BatchFailure, BatchResult, iter_batch
@@ -31,7 +30,7 @@ from .extract import extract
 from .html_render import batch_to_html
 from .pipeline import ScanSettings, load_job, scan_document
 from .records import JobPosting, JobSummary, Report
-from .render import SCHEMA_VERSION, report_schema, to_dict
+from .render import SCHEMA_VERSION, dumps, load_schema, report_schema, to_dict
 from .taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -116,8 +115,7 @@ def batch_frame(rows: Iterable[BatchRow], errors: Iterable[BatchFailure] = ()) -
 
 def batch_schema() -> dict[str, Any]:
     """The JSON Schema of a batch's JSON output, with the report schema bundled in (self-contained)."""
-    text = (resources.files("scanner.schemas") / "batch.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema = load_schema("batch.schema.json")
     report = report_schema()
     report.pop("$schema", None)
     schema["$defs"]["report"] = report
@@ -314,7 +312,7 @@ def ads_to_dict(cv: str, reports: Sequence[tuple[str, Report]]) -> dict[str, Any
 
 
 def ads_to_json(cv: str, reports: Sequence[tuple[str, Report]]) -> str:
-    return json.dumps(ads_to_dict(cv, reports), indent=2, ensure_ascii=False) + "\n"
+    return dumps(ads_to_dict(cv, reports))
 
 
 def ads_to_text(cv: str, reports: Sequence[tuple[str, Report]]) -> str:

@@ -58,16 +58,25 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
 
 
+def dumps(data: Any) -> str:
+    """JSON text as every cvscan output writes it: stable key order, UTF-8, two-space indent, trailing newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``scanner/schemas`` (package data)."""
+    schema: dict[str, Any] = json.loads((resources.files("scanner.schemas") / name).read_text(encoding="utf-8"))
+    return schema
+
+
 def to_json(report: Report) -> str:
     """The report as JSON text (stable key order, UTF-8, trailing newline)."""
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(to_dict(report))
 
 
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of :func:`to_dict`'s output."""
-    text = (resources.files("scanner.schemas") / "report.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return load_schema("report.schema.json")
 
 
 def _bar(score: float, width: int = 20) -> str:

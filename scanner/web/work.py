@@ -7,8 +7,6 @@ so nothing but plain dataclasses crosses the process boundary. Nothing here logs
 from __future__ import annotations
 
 import functools
-import signal
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +14,7 @@ from contextlib import contextmanager
 from ..batch import BatchFailure
 from ..errors import ScannerError, ScanTimeoutError
 from ..extract import extract_bytes
+from ..extract.limits import time_limit
 from ..pipeline import ScanSettings, job_from_text, scan_document
 from ..records import JobPosting, JobSummary, Report
 from ..taxonomy import load_taxonomy
@@ -46,24 +45,15 @@ def _timeout(name: str, seconds: float) -> ScanTimeoutError:
 
 @contextmanager
 def _deadline(deadline: float, limit: float, name: str) -> Iterator[None]:
-    """Raise ScanTimeoutError at the wall-clock ``deadline``; a hard stop only in a process's main thread."""
+    """Raise ScanTimeoutError at the wall-clock ``deadline``; a hard stop only in a process's main thread.
+
+    In a thread the server's own timer answers the request; the scan finishes in the background.
+    """
     left = deadline - time.time()
     if left <= 0:
         raise _timeout(name, limit)
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield  # in a thread the server's own timer answers the request; the scan finishes in the background
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise _timeout(name, limit)
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, left)
-    try:
+    with time_limit(left, lambda: _timeout(name, limit)):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def analyse_ad(ad_text: str, settings: ScanSettings, deadline: float, limit: float) -> JobSummary | BatchFailure:
