@@ -19,7 +19,7 @@ import functools
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -77,9 +77,9 @@ def _term_from_row(row: list[str]) -> Term:
     return Term(name, category, aliases, "case" in flags, "nofuzzy" not in flags)
 
 
-def _data_lines(text: str) -> list[tuple[int, str]]:
+def _data_lines(lines: Sequence[str]) -> list[tuple[int, str]]:
     """(physical line number, line) of each term row of a taxonomy CSV whose rows are one line each."""
-    rows = [(n, ln) for n, ln in enumerate(text.splitlines()) if ln.strip() and not ln.lstrip().startswith("#")]
+    rows = [(n, ln) for n, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
     return rows[1:]
 
 
@@ -103,13 +103,22 @@ class GeneralLayer:
                 1, f"the first line must be {MAX_TOKENS_LINE}<TAB>N; rebuild it with tools/build_general_index.py"),))
         self.max_tokens = int(value)
         self._index = index[1:]
-        self._size = sum(1 for ln in self._lines if ln.strip() and not ln.lstrip().startswith("#")) - 1
         self._terms: dict[int, Term] = {}
         self._named: dict[str, Term] = {}
-        self._name_lines: dict[str, int] | None = None
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._rows)
+
+    @functools.cached_property
+    def _rows(self) -> list[tuple[int, str]]:
+        return _data_lines(self._lines)
+
+    @functools.cached_property
+    def _name_lines(self) -> dict[str, int]:
+        names: dict[str, int] = {}
+        for number, line in self._rows:
+            names.setdefault(fold(_parse_line(line)[0].strip()), number)
+        return names
 
     def _refs(self, key: tuple[str, ...]) -> str | None:
         probe = " ".join(key) + "\t"
@@ -144,18 +153,14 @@ class GeneralLayer:
         folded = fold(name)
         if folded in self._named:
             return self._named[folded]
-        if self._name_lines is None:
-            self._name_lines = {}
-            for number, line in _data_lines("\n".join(self._lines)):
-                self._name_lines.setdefault(fold(_parse_line(line)[0].strip()), number)
         found = self._name_lines.get(folded)
         return None if found is None else self.term(found)
 
     def categories(self) -> Iterator[str]:
-        return (_parse_line(line)[1].strip() for _, line in _data_lines("\n".join(self._lines)))
+        return (_parse_line(line)[1].strip() for _, line in self._rows)
 
     def all_terms(self) -> Iterator[Term]:
-        return (self.term(n) for n, _ in _data_lines("\n".join(self._lines)))
+        return (self.term(n) for n, _ in self._rows)
 
 
 MAX_TOKENS_LINE = "#max_tokens"
@@ -169,7 +174,7 @@ def general_index_text(csv_text: str) -> str:
     1, 2, ... for its aliases). Sorted lines make the file the same on every rebuild and allow bisection.
     """
     refs: dict[str, list[str]] = {}
-    for n, line in _data_lines(csv_text):
+    for n, line in _data_lines(csv_text.splitlines()):
         for j, form in enumerate(_term_from_row(_parse_line(line)).forms):
             key = phrase_key(form)
             if key:
