@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,14 +26,12 @@ from .records import (
 from .scoring import score_components, total
 from .similarity import text_similarity
 from .structure import parse_structure
+from .structure.contact import is_contact_line
 from .taxonomy import Taxonomy, Term, load_taxonomy
 
 # Where a term's evidence is most convincing, best first (sections named by CVStructure).
 _EVIDENCE_RANK = {"experience": 0, "projects": 1, "summary": 2, None: 3}
 _EVIDENCE_CHARS = 240
-# A contact line above the first section ("jane@x.org | linkedin.com/in/jane | GitHub") names profiles, not
-# skills: "LinkedIn" there must not match an ad's "LinkedIn" (some layouts print the word, others an icon).
-_CONTACT_LINE = re.compile(r"@|https?://|www\.|\b(?:linkedin|github|gitlab)\b|\+?\d[\d ()./-]{7,}\d", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +115,9 @@ def match_keywords(
     by_line = _line_sections(doc, structure)
     sections = [by_line[first] if first < len(by_line) else None for first, _ in logical]
     first_section = min((s.start_line for s in structure.sections), default=len(doc.lines))
-    contact = {i for i, (first, text) in enumerate(logical) if first < first_section and _CONTACT_LINE.search(text)}
+    # A contact line above the first section ("jane@x.org | linkedin.com/in/jane | GitHub") names profiles, not
+    # skills: "LinkedIn" there must not match an ad's "LinkedIn" (some layouts print the word, others an icon).
+    contact = {i for i, (first, text) in enumerate(logical) if first < first_section and is_contact_line(text)}
     wanted = _job_terms_taxonomy(job, taxonomy)
     found = {name: kept for name, occs in find_terms(lines, wanted).items()
              if (kept := [o for o in occs if o.line not in contact])}

@@ -99,6 +99,15 @@ def _phone(text: str) -> str | None:
     return None
 
 
+_PROFILE_WORD = re.compile(r"\b(?:linkedin|github|gitlab)\b", re.IGNORECASE)
+
+
+def is_contact_line(text: str) -> bool:
+    """A line of contact details: e-mail, phone, web address or profile link, or the bare label of one
+    ("LinkedIn | GitHub", where a layout shows the link as an icon)."""
+    return bool(_email(text) or _phone(text) or _WEB.search(text) or _URL.search(text) or _PROFILE_WORD.search(text))
+
+
 def _email(text: str) -> str | None:
     m = _EMAIL.search(text)
     return m.group(0) if m else None
