@@ -172,14 +172,19 @@ def _uk_us() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @functools.cache
-def production_signals() -> dict[str, tuple[re.Pattern[str], ...]]:
-    """signal -> cue patterns, from ml_production_signals.csv."""
-    out: dict[str, list[re.Pattern[str]]] = {}
+def _signal_cues() -> dict[str, tuple[str, ...]]:
+    """signal -> the regex bodies of its cues, from ml_production_signals.csv."""
+    out: dict[str, list[str]] = {}
     for row in _csv_rows("ml_production_signals.csv"):
         signal, cue = row[0].strip(), row[1].strip().lower()
-        body = re.escape(cue.rstrip("*")) + (r"\w*" if cue.endswith("*") else "")
-        out.setdefault(signal, []).append(re.compile(rf"(?<![\w/]){body}(?![\w/])", re.I))
+        out.setdefault(signal, []).append(re.escape(cue.rstrip("*")) + (r"\w*" if cue.endswith("*") else ""))
     return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
+def _signal_pattern(signal: str) -> re.Pattern[str]:
+    """Any cue of the signal: one pass over a text instead of one per cue."""
+    return re.compile(rf"(?<![\w/])(?:{'|'.join(_signal_cues()[signal])})(?![\w/])", re.I)
 
 
 @functools.cache
@@ -192,6 +197,17 @@ def _architectures() -> re.Pattern[str]:
 @functools.cache
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.I)
+
+
+@functools.cache
+def _any_phrase(kinds: frozenset[str], in_summary: bool) -> re.Pattern[str]:
+    """Matches where any weak phrase of these kinds would: most lines have none, and one search of the line
+    tells so instead of one search per phrase."""
+    phrases = sorted((p for p, (kind, _) in weak_phrases().items()
+                      if kind in kinds and (in_summary or p not in _SUMMARY_ONLY)), key=len, reverse=True)
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(p) for p in phrases)})(?![\w-])", re.I)
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -337,6 +353,8 @@ def _first_person(d: _Draft) -> None:
 
 
 def _weak_opener(d: _Draft) -> None:
+    if not _any_phrase(frozenset({"weak_opener"}), True).search(d.text):
+        return
     phrases = [(p, adv) for p, (kind, adv) in weak_phrases().items() if kind == "weak_opener"]
     for phrase, advice in phrases:
         m = _phrase_pattern(phrase).search(d.text)
@@ -390,8 +408,8 @@ def _passive(d: _Draft) -> None:
 
 
 def _phrases(d: _Draft, kinds: Iterable[str], in_summary: bool) -> None:
-    wanted = set(kinds)
-    for phrase, (kind, advice) in weak_phrases().items():
+    wanted = frozenset(kinds)
+    for phrase, (kind, advice) in weak_phrases().items() if _any_phrase(wanted, in_summary).search(d.text) else ():
         if kind not in wanted or (phrase in _SUMMARY_ONLY and not in_summary):
             continue
         pat = _phrase_pattern(phrase)
@@ -588,9 +606,9 @@ def _ml_line(lines: Sequence[CVLine], per_line: Mapping[int, set[str]]) -> CVLin
         ml = len(cats & _MODEL_CATEGORIES)
         return ml + 2 * model if ml else 0
 
-    weak = [_phrase_pattern(p) for p, (kind, _) in weak_phrases().items() if kind == "weak_opener"]
+    weak = _any_phrase(frozenset({"weak_opener"}), True)
     cands = [ln for ln in lines if ln.bullet and ln.first and ln.single and strength(ln) > 0
-             and not any(p.match(ln.body) for p in weak)]
+             and not weak.match(ln.body)]
     return max(cands, key=lambda ln: (ln.section == "experience", strength(ln), len(ln.body), -ln.index),
                default=None)
 
@@ -599,7 +617,7 @@ def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
                     per_line: Mapping[int, set[str]]) -> list[tuple[float, int, Suggestion]]:
     out: list[tuple[float, int, Suggestion]] = []
     body = "\n".join(ln.logical for ln in lines if ln.first and ln.section in _PROSE_SECTIONS)
-    has = {sig: any(p.search(body) for p in pats) for sig, pats in production_signals().items()}
+    has = {sig: bool(_signal_pattern(sig).search(body)) for sig in _signal_cues()}
     absent = [s for s in _SIGNAL_TEXT if not has.get(s, False)]
     best = _ml_line(lines, per_line)
     if absent and best is not None:
@@ -614,7 +632,7 @@ def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
         if ln.section not in _PROSE_SECTIONS and ln.section != "skills":
             continue
         names = {m.group().lower().rstrip("s") for m in arch.finditer(ln.text)}
-        if len(names) < 3 or any(p.search(ln.logical) for p in production_signals()["serving"]):
+        if len(names) < 3 or ("serving" in _signal_cues() and _signal_pattern("serving").search(ln.logical)):
             continue
         first = next(m.group() for m in arch.finditer(ln.text))
         out.append((KIND_EFFECT["architecture_list"], ln.index, Suggestion(

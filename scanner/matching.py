@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .normalize import Token, fold, normalize_line, tokenize, us_spelling
+from .normalize import Token, fold, normalize_line, tokenize, us_spelling, word_key
 from .records import MatchKind
 from .taxonomy import IndexEntry, Taxonomy, Term
 
@@ -103,17 +103,20 @@ def _case_ok(entry: IndexEntry, tokens: Sequence[Token], line: str, all_tokens: 
 def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occurrence]]:
     """Every occurrence of every taxonomy term in the lines, keyed by term name (longest match wins)."""
     found: dict[str, list[Occurrence]] = {}
-    index, longest = taxonomy.index, taxonomy.max_tokens
+    index = taxonomy.index
     for ln, line in enumerate(lines):
         if not line.strip():
             continue
-        toks = tokenize(line)
+        toks = line_tokens(line)
+        keys = [t.key for t in toks]
         norm = normalize_line(line)
         i = 0
         while i < len(toks):
             step = 1
-            for n in range(min(longest, len(toks) - i), 0, -1):
-                entries = index.get(tuple(t.key for t in toks[i : i + n]))
+            # Only n-grams as long as some key that starts with this token can match: most tokens start none.
+            for n in range(min(index.span(keys[i], keys[i + 1] if i + 1 < len(keys) else None), len(toks) - i),
+                           0, -1):
+                entries = index.get(tuple(keys[i : i + n]))
                 if not entries:
                     continue
                 span = toks[i : i + n]
@@ -135,40 +138,91 @@ def line_surface(norm_line: str, span: Sequence[Token]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _line_tokens(line: str) -> tuple[Token, ...]:
-    # fuzzy_find runs once per missing term over the same lines: tokenise each line once, not once per term.
+def line_tokens(line: str) -> tuple[Token, ...]:
+    """``tokenize(line)``, remembered: a scan searches the same lines for the ad's terms, for every taxonomy
+    term and for near misses, and a batch meets the same boilerplate lines again and again."""
     return tuple(tokenize(line))
 
 
-def fuzzy_find(term: Term, lines: Sequence[str], taxonomy: Taxonomy, *, threshold: float) -> list[Occurrence]:
-    """Near-miss spellings of a term (e.g. "Pytorh"), at a conservative threshold."""
-    if not term.fuzzy or term.case_sensitive:
-        return []
-    forms = [f for f in term.forms if len(fold(f)) >= FUZZY_MIN_CHARS]
-    if not forms:
-        return []
-    out: list[Occurrence] = []
-    form_tokens = [_line_tokens(form) for form in forms]
-    for ln, line in enumerate(lines):
-        toks = _line_tokens(line)
-        for ftoks in form_tokens:
-            n = len(ftoks)
-            if n == 0 or len(toks) < n:
-                continue
-            target = " ".join(t.folded for t in ftoks)
-            grams: dict[str, tuple[int, int]] = {}
-            for i in range(len(toks) - n + 1):
-                span = toks[i : i + n]
-                if span[0].folded[:1] != target[:1]:
+class FuzzySearch:
+    """Near-miss spellings (e.g. "Pytorh") of terms in a fixed set of lines, at a conservative threshold.
+
+    Made once per document: the lines' n-grams, and whether each is a known term in its own right ("Airflow"
+    is not a misspelt "MLflow"), are worked out once for all the terms searched, and each form is scored
+    against the distinct n-grams of the whole document in one rapidfuzz call.
+    """
+
+    def __init__(self, lines: Sequence[str], taxonomy: Taxonomy) -> None:
+        self._lines = lines
+        self._index = taxonomy.index
+        self._tokens = [line_tokens(line) for line in lines]
+        self._folded = [[t.folded for t in toks] for toks in self._tokens]
+        # A near miss starts with the form's own letter, so n-grams are made only from tokens with that letter.
+        self._starts: dict[str, list[tuple[int, int]]] = {}
+        for ln, folded in enumerate(self._folded):
+            for i, word in enumerate(folded):
+                self._starts.setdefault(word[:1], []).append((ln, i))
+        # (n, letter) -> each distinct n-gram's folded text -> (line, first token) of its first place per line
+        self._grams: dict[tuple[int, str], dict[str, list[tuple[int, int]]]] = {}
+        self._known: dict[str, bool] = {}
+
+    def _places(self, n: int, initial: str) -> dict[str, list[tuple[int, int]]]:
+        places = self._grams.get((n, initial))
+        if places is None:
+            places = self._grams[(n, initial)] = {}
+            for ln, i in self._starts.get(initial, ()):
+                folded = self._folded[ln]
+                if i + n > len(folded):
                     continue
-                if tuple(t.key for t in span) in taxonomy.index:
-                    continue  # the text is a known term in its own right
-                grams.setdefault(" ".join(t.folded for t in span), (i, i + n))
-            if not grams:
+                text = folded[i] if n == 1 else " ".join(folded[i : i + n])
+                where = places.get(text)
+                if where is None:
+                    places[text] = [(ln, i)]
+                elif where[-1][0] != ln:
+                    where.append((ln, i))
+        return places
+
+    def _is_known(self, text: str) -> bool:
+        """Whether an n-gram is a term in its own right (its keys follow from its folded text alone)."""
+        known = self._known.get(text)
+        if known is None:
+            known = self._known[text] = tuple(word_key(w) for w in text.split(" ")) in self._index
+        return known
+
+    def _best_per_line(self, target: str, n: int, threshold: float) -> dict[int, tuple[float, int]]:
+        """Per line, the score and place of the n-gram nearest the target (the first of equals), for the
+        n-grams that start with the target's letter, reach the threshold and are not known terms."""
+        places = self._places(n, target[:1])
+        best: dict[int, tuple[float, int]] = {}
+        if not places:
+            return best
+        for text, score, _ in process.extract(target, list(places), scorer=fuzz.ratio, score_cutoff=threshold,
+                                              limit=None):
+            if self._is_known(text):
                 continue
-            best = process.extractOne(target, list(grams), scorer=fuzz.ratio, score_cutoff=threshold)
-            if best is not None:
-                i, j = grams[best[0]]
-                out.append(Occurrence(term, ln, "fuzzy", line_surface(normalize_line(line), toks[i:j])))
-                break
-    return out
+            for ln, i in places[text]:
+                old = best.get(ln)
+                if old is None or score > old[0] or (score == old[0] and i < old[1]):
+                    best[ln] = (score, i)
+        return best
+
+    def find(self, term: Term, *, threshold: float) -> list[Occurrence]:
+        """The lines with a near miss of the term: per line, the first of its forms that comes near, at the
+        n-gram that comes nearest (the first of equals)."""
+        if not term.fuzzy or term.case_sensitive:
+            return []
+        chosen: dict[int, tuple[int, int]] = {}  # line -> (n, first token) of the first form found there
+        for form in term.forms:
+            ftoks = line_tokens(form) if len(fold(form)) >= FUZZY_MIN_CHARS else ()
+            if ftoks:
+                n = len(ftoks)
+                for ln, (_, i) in self._best_per_line(" ".join(t.folded for t in ftoks), n, threshold).items():
+                    chosen.setdefault(ln, (n, i))
+        return [Occurrence(term, ln, "fuzzy", line_surface(normalize_line(self._lines[ln]),
+                                                           self._tokens[ln][i : i + n]))
+                for ln, (n, i) in sorted(chosen.items())]
+
+
+def fuzzy_find(term: Term, lines: Sequence[str], taxonomy: Taxonomy, *, threshold: float) -> list[Occurrence]:
+    """Near-miss spellings of a term (e.g. "Pytorh"), at a conservative threshold (see :class:`FuzzySearch`)."""
+    return FuzzySearch(lines, taxonomy).find(term, threshold=threshold)

@@ -13,7 +13,7 @@ from .extract import PDF_ENGINES, Limits, PdfEngine, extract
 from .extract.limits import time_limit, timeout_error
 from .extract.pdfium import resolve_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
-from .matching import Occurrence, best_kind, find_terms, fuzzy_find, join_wrapped
+from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped
 from .records import (
     CVStructure,
     Document,
@@ -44,6 +44,7 @@ class ScanSettings:
     ocr: bool = False  # OCR image-only PDF pages (scans) instead of failing; needs the ``ocr`` extra
     pdf_engine: PdfEngine = "auto"  # pdfium (extra ``fast``), pypdf, or auto: pdfium when installed
     limits: Limits = field(default_factory=Limits)  # safety bounds on each file (archive, pages, objects, text, time)
+    today: tuple[int, int] | None = None  # (year, month) that "Present" in a CV stands for; None: the current month
 
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:
@@ -53,6 +54,9 @@ class ScanSettings:
             raise SettingsError(f"limits must be a scanner.extract.Limits, not {type(self.limits).__name__}.")
         if not 1 <= self.max_file_bytes <= 1024**3:
             raise SettingsError(f"max_file_bytes must be between 1 and 1 GiB, not {self.max_file_bytes}.")
+        if self.today is not None and not (isinstance(self.today, tuple) and len(self.today) == 2
+                                           and 1900 <= self.today[0] <= 9999 and 1 <= self.today[1] <= 12):
+            raise SettingsError(f"today must be a (year, month) pair such as (2026, 11), not {self.today!r}.")
         if not 75.0 <= self.fuzzy_threshold <= 100.0:
             raise SettingsError(
                 f"fuzzy_threshold must be between 75 and 100, not {self.fuzzy_threshold}; "
@@ -123,11 +127,12 @@ def match_keywords(
              if (kept := [o for o in occs if o.line not in contact])}
     matched: list[KeywordHit] = []
     missing: list[MissingKeyword] = []
+    fuzzy = FuzzySearch(lines, taxonomy)
     for jt in job.terms:
         occs = found.get(jt.term)
         if not occs:
             term = wanted.get(jt.term)
-            occs = fuzzy_find(term, lines, taxonomy, threshold=fuzzy_threshold) if term else []
+            occs = fuzzy.find(term, threshold=fuzzy_threshold) if term else []
         if not occs:
             missing.append(MissingKeyword(jt.term, jt.category, jt.importance, jt.job_count, jt.weight))
             continue
@@ -156,7 +161,7 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
     """Score an extracted CV against an analysed job ad."""
     settings = settings or ScanSettings()
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
-    structure = parse_structure(doc)
+    structure = parse_structure(doc, today=settings.today)
     matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold)
     checks = run_checks(doc, structure)
     components = score_components(job, matched, missing, structure, doc.full_text,

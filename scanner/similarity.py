@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from importlib import resources
 
-from .normalize import tokenize
+from .matching import line_tokens
 
 # scikit-learn's ENGLISH_STOP_WORDS plus contraction fragments and abbreviations.
 _STOP = """a about above across after afterwards again against all almost alone along already also although
@@ -50,7 +50,7 @@ def analyze(text: str) -> list[str]:
     """Unigram and bigram keys of a text, stop words removed (the same keys the matcher uses)."""
     feats: list[str] = []
     for line in text.split("\n"):
-        keys = [t.key for t in tokenize(line)]
+        keys = [t.key for t in line_tokens(line)]
         keep = [k if (k not in STOP_WORDS and not k.isdigit() and len(k) > 1) else None for k in keys]
         feats.extend(k for k in keep if k)
         feats.extend(f"{a} {b}" for a, b in itertools.pairwise(keep) if a and b)

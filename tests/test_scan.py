@@ -24,8 +24,9 @@ def jobs() -> dict[str, JobPosting]:
     return {name: load_job(FIXTURES / name) for name in JOBS}
 
 
-# Goldens are made with the default pure-Python PDF engine; PDFium has its own golden text tests.
-PYPDF = ScanSettings(pdf_engine="pypdf")
+# Goldens are made with the default pure-Python PDF engine (PDFium has its own golden text tests), and with
+# "Present" in a CV fixed to the month they were made in, so the years of experience do not grow each month.
+PYPDF = ScanSettings(pdf_engine="pypdf", today=(2026, 11))
 
 
 def report_dict(cv: str, job: JobPosting) -> dict[str, Any]:
