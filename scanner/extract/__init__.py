@@ -108,10 +108,10 @@ def _extract_any(data: bytes, name: str, reader: str, ocr: bool, limits: Limits)
 
 def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool, limits: Limits) -> Document:
     with quiet_pypdf():
-        check_pdf(data, name, limits, contents=engine == "pdfium")
+        no_images = check_pdf(data, name, limits, contents=engine == "pdfium")
     if engine == "pdfium":
         try:
-            document = extract_pdfium(data, name, limits=limits)
+            document = extract_pdfium(data, name, limits=limits, no_images=no_images)
         except NoTextLayerError:
             if not ocr:
                 raise

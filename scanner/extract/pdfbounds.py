@@ -31,6 +31,7 @@ _STREAM_FIELDS = (
     "brotli_maximum_output_length",
 )
 _SIZE = re.compile(rb"/Size\s+(\d{1,20})")
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")  # may also hit text that reads "BI": then the engine just looks
 
 
 def _overwrites(limits: Limits) -> dict[str, Any]:
@@ -71,17 +72,23 @@ def pypdf_limit_error(name: str, exc: LimitReachedError) -> InputError:
     return over_limit(name, f"the PDF goes over a parser bound ({brief(exc)})", limit)
 
 
-def check_pdf(data: bytes, name: str, limits: Limits, *, contents: bool) -> None:
+def check_pdf(data: bytes, name: str, limits: Limits, *, contents: bool) -> tuple[bool, ...]:
     """Raise LimitExceededError for a PDF over the object or page limits (or, with ``contents``, whose page
-    content streams decode to more than the stream limit). Damage is left to the engine to report."""
+    content streams decode to more than the stream limit). Damage is left to the engine to report.
+
+    With ``contents``, returns for each page whether it cannot draw an image (no XObject in its resources and no
+    inline image in its content), so the engine need not look through its objects; empty when unknown.
+    """
     declared = max((int(m.group(1)) for m in _SIZE.finditer(data)), default=0)
     if declared > limits.max_pdf_objects:
         raise over_limit(name, f"the PDF declares {declared:,} objects", "max_pdf_objects")
+    no_images: list[bool] = []
     with pypdf_limits(limits):
-        _check_reader(data, name, limits, contents)
+        _check_reader(data, name, limits, contents, no_images)
+    return tuple(no_images)
 
 
-def _check_reader(data: bytes, name: str, limits: Limits, contents: bool) -> None:
+def _check_reader(data: bytes, name: str, limits: Limits, contents: bool, no_images: list[bool]) -> None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         objects = sum(len(v) for v in reader.xref.values()) + len(reader.xref_objStm)
@@ -99,12 +106,17 @@ def _check_reader(data: bytes, name: str, limits: Limits, contents: bool) -> Non
         if len(pages) > limits.max_pages:
             raise over_limit(name, f"the PDF has {len(pages):,} pages", "max_pages", fix=_PAGES_FIX)
         for page in pages:
+            free = False
             try:
-                _decode_contents(page.get("/Contents"))
+                inline = _decode_contents(page.get("/Contents"))
+                resources = page.get("/Resources")
+                xobjects = resources.get_object().get("/XObject") if resources is not None else None
+                free = not inline and not (xobjects is not None and len(xobjects.get_object()))
             except LimitReachedError:
                 raise
             except Exception:  # a damaged page: the engine decides
-                continue
+                pass
+            no_images.append(free)
     except LimitReachedError as exc:
         raise pypdf_limit_error(name, exc) from exc
     except LimitExceededError:
@@ -113,13 +125,17 @@ def _check_reader(data: bytes, name: str, limits: Limits, contents: bool) -> Non
         return
 
 
-def _decode_contents(contents: Any) -> None:
+def _decode_contents(contents: Any) -> bool:
+    """Decode a page's content streams (bounded); whether they may hold an inline image."""
     contents = contents.get_object() if contents is not None else None
     streams = contents if isinstance(contents, ArrayObject) else [contents]
+    inline = False
     for item in streams:
         stream = item.get_object() if item is not None else None
         if isinstance(stream, StreamObject):
-            stream.get_data()  # raises LimitReachedError past the stream bound
+            data = stream.get_data()  # raises LimitReachedError past the stream bound
+            inline = inline or _INLINE_IMAGE.search(data) is not None
+    return inline
 
 
 _REEXPORT = "export the CV again from the program that made it (Word, Google Docs, LaTeX ...)."

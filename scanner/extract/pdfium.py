@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import itertools
 import re
+import threading
 import warnings
 from functools import cache
 from types import ModuleType
@@ -35,6 +36,7 @@ PdfEngine = Literal["auto", "pypdf", "pdfium"]
 PDF_ENGINES: tuple[str, ...] = ("auto", "pypdf", "pdfium")
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
+_LOCK = threading.RLock()
 _FORM_DEPTH = 5  # form XObjects nested deeper than this are not searched for images (as in the pypdf engine)
 
 
@@ -105,11 +107,15 @@ class _Chars:
         self.c.FPDFText_GetCharOrigin(self.tp, index, self._x, self._y)
         return self._x.value, self._y.value
 
-    def box(self, index: int) -> tuple[float, float, float]:
-        """Left, right and bottom of the character's loose box, which spans origin to origin + advance."""
-        rect = self._rect
-        self.c.FPDFText_GetLooseCharBox(self.tp, index, rect)
-        return rect.left, rect.right, rect.bottom
+    def boxes(self, start: int, end: int) -> list[tuple[float, float, float]]:
+        """Left, right and bottom of the loose box of each character from ``start`` to ``end`` (the box spans
+        origin to origin + advance); one tight loop, as a page has thousands."""
+        get, tp, rect = self.c.FPDFText_GetLooseCharBox, self.tp, self._rect
+        out = []
+        for index in range(start, end):
+            get(tp, index, rect)
+            out.append((rect.left, rect.right, rect.bottom))
+        return out
 
     def matrix(self, index: int) -> tuple[float, float, float, float]:
         m = self._matrix
@@ -168,7 +174,7 @@ def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list
     """Cut a run where its characters do not follow one another (over-prints, baseline jumps, gaps that the
     shared geometry judges), and put a space where a gap is wider than the run's usual one by a word space:
     PDFium sets words drawn apart side by side without a space of its own when the gap is small."""
-    boxes = [chars.box(index) for index in range(start, end)]
+    boxes = chars.boxes(start, end)
     # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
     pens = list(itertools.accumulate((box[1] for box in boxes), max))
     gaps = sorted(boxes[i + 1][0] - pens[i] for i in range(len(boxes) - 1))
@@ -231,7 +237,8 @@ def _hyperlinks(raw: ModuleType, document: Any, page: Any) -> list[str]:
     return links
 
 
-def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str]) -> tuple[_Page, list[str], bool]:
+def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str],
+               no_images: bool) -> tuple[_Page, list[str], bool]:
     """One page: its facts and rows, its hyperlinks, and whether it draws anything at all."""
     page = pdf.get_page(number - 1)
     try:
@@ -245,7 +252,7 @@ def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str]) -> tuple
             textpage.close()
         text_chars = sum(1 for f in fragments for ch in f.text if not ch.isspace())
         text_chars += sum(1 for r in rotated for ch in r if not ch.isspace())
-        images = _count_images(raw, page.raw, False)
+        images = 0 if no_images else _count_images(raw, page.raw, False)
         drawn = raw.FPDFPage_CountObjects(page.raw) > 0
         links = _hyperlinks(raw, pdf.raw, page.raw)
     finally:
@@ -270,23 +277,31 @@ def _open(pdfium: ModuleType, raw: ModuleType, data: bytes, name: str) -> Any:
         raise CorruptDocumentError(f"the PDF cannot be parsed ({brief(exc)}).", path=name, fix=_REEXPORT) from exc
 
 
-def extract_pdfium(data: bytes, name: str, *, limits: Limits | None = None) -> Document:
-    """Extract a PDF's text in reading order with its layout facts, using PDFium (at most ``limits.max_pages``)."""
+def extract_pdfium(data: bytes, name: str, *, limits: Limits | None = None,
+                   no_images: tuple[bool, ...] = ()) -> Document:
+    """Extract a PDF's text in reading order with its layout facts, using PDFium (at most ``limits.max_pages``).
+
+    ``no_images``: per page, whether it is known to draw no image (from the preflight: then its objects need no
+    count); used only when it covers exactly the pages PDFium finds.
+    """
     loaded = _pdfium()
     if loaded is None:
         resolve_engine("pdfium")  # raises the SettingsError that says how to install it
         raise AssertionError("unreachable")
     pdfium, raw = loaded
-    with warnings.catch_warnings():
+    # PDFium is not thread-safe (its last-error code is global: two threads opening a damaged and an encrypted
+    # PDF at once could each be told the other's error), so threads take turns.
+    with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PDFium's warnings are about forms and damage we report ourselves
         pdf = _open(pdfium, raw, data, name)
         try:
-            return _extract(pdf, raw, data, name, limits or Limits())
+            return _extract(pdf, raw, data, name, limits or Limits(), no_images)
         finally:
             pdf.close()
 
 
-def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits) -> Document:
+def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
+             no_images: tuple[bool, ...]) -> Document:
     count = len(pdf)
     if count < 1:
         raise CorruptDocumentError("the PDF has no pages.", path=name, fix=_REEXPORT)
@@ -299,7 +314,8 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits) 
     failures: list[Exception] = []
     for number in range(1, count + 1):
         try:
-            page, page_links, page_drawn = _read_page(pdf, raw, number, fonts)
+            page, page_links, page_drawn = _read_page(pdf, raw, number, fonts,
+                                                      len(no_images) == count and no_images[number - 1])
         except Exception as exc:  # one damaged page should not lose the others
             failures.append(exc)
             read.append(_Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
