@@ -268,19 +268,19 @@ def test_an_unexpected_exception_becomes_an_internal_row(job: scanner.JobPosting
 
 
 def test_a_slow_file_is_stopped_at_the_time_limit(folder: Path, tmp_path: Path) -> None:
-    _generate_module().make_long_cv(folder / "cv_long.txt")
+    # ~900,000 characters, just under the text limit: over 2 s to scan here; the others take some 50 ms, so a
+    # 1 s limit leaves them room on a busy machine (forked workers start with everything loaded).
+    _generate_module().make_long_cv(folder / "cv_long.txt", copies=300)
     out = tmp_path / "out.json"
     t = time.monotonic()
-    # The long CV takes several seconds; the others a fraction of one, with room for a first file in a fresh
-    # worker on a busy machine (a 1 s limit stopped those too when other jobs shared the cores).
     code, _, _ = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out),
-                     "--timeout", "3", "--jobs", "2")
+                     "--timeout", "1", "--jobs", "2")
     assert code == 0
     assert time.monotonic() - t < 30
     data = json.loads(out.read_text(encoding="utf-8"))
     errors = {Path(e["file"]).name: e for e in data["errors"]}
     assert errors["cv_long.txt"]["error"] == "ScanTimeout"
-    assert "3 s limit" in errors["cv_long.txt"]["message"]
+    assert "1 s limit" in errors["cv_long.txt"]["message"]
     assert len(data["results"]) == len(GOOD)
 
 

@@ -83,6 +83,17 @@ def brief(exc: BaseException, limit: int = 200) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _in_finaliser(frame: Any) -> bool:
+    """Whether the code running is a destructor or a weakref callback (the garbage collector runs them at any
+    moment): an exception raised there is printed and dropped instead of stopping the scan."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "__del__" or code.co_filename.endswith(("_weakrefset.py", "weakref.py")):
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def time_limit(seconds: float | None, error: Callable[[], ScannerError]) -> Iterator[None]:
     """Raise ``error()`` in this thread after ``seconds`` (None: no limit).
@@ -104,10 +115,14 @@ def time_limit(seconds: float | None, error: Callable[[], ScannerError]) -> Iter
     started = time.monotonic()
 
     def on_alarm(signum: int, frame: Any) -> None:
+        if _in_finaliser(frame):
+            return  # the next tick raises
         raise error()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # After the first alarm, again every 0.1 s until the limit is left: an exception raised while Python runs a
+    # destructor or a weakref callback is printed and dropped, and the scan would otherwise go on unbounded.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
