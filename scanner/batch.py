@@ -19,7 +19,12 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import contextlib
+import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -207,6 +212,7 @@ class _Pool:
     """A concurrent.futures executor that can be killed and replaced."""
 
     capacity: int = 1
+    kills_workers = False  # kill() stops stuck workers (and their siblings) and starts fresh ones
 
     def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
         raise NotImplementedError
@@ -221,6 +227,8 @@ class _Pool:
 
 class _LokyPool(_Pool):
     """Worker processes from joblib's loky; the context reaches each worker once through its initializer."""
+
+    kills_workers = True
 
     def __init__(self, ctx: _Context, jobs: int,
                  fn: Callable[[str], Report | BatchFailure] = _scan_file) -> None:
@@ -248,6 +256,59 @@ class _LokyPool(_Pool):
 
     def close(self) -> None:
         pass  # the reusable executor stays for the next batch of this process (its workers time out idle)
+
+
+def _init_forked_worker(ctx: _Context) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the batch and keeps what finished; a worker
+    # that raised KeyboardInterrupt too would turn the file it was scanning into a spurious error.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(ctx)
+
+
+def fork_available() -> bool:
+    """Whether workers can start by fork: Linux, and this process runs one thread (forking a process with other
+    threads can copy a lock one of them holds, and the child would wait on it for ever)."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
+
+
+class _ForkPool(_Pool):
+    """Worker processes forked from this one: they start in milliseconds with everything the parent loaded
+    (modules, the taxonomy, the ad's analysis and their caches) instead of importing cvscan afresh."""
+
+    kills_workers = True
+
+    def __init__(self, ctx: _Context, jobs: int,
+                 fn: Callable[[str], Report | BatchFailure] = _scan_file) -> None:
+        self.ctx = ctx
+        self.capacity = jobs
+        self.fn = fn
+        self._executor: cf.ProcessPoolExecutor | None = None
+
+    def _get(self) -> cf.ProcessPoolExecutor:
+        if self._executor is None:
+            # With fork, Python starts every worker up front, before the executor's own thread exists.
+            self._executor = cf.ProcessPoolExecutor(
+                max_workers=self.capacity, mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_forked_worker, initargs=(self.ctx,))
+        return self._executor
+
+    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
+        return self._get().submit(self.fn, path)
+
+    def kill(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            processes = list(getattr(executor, "_processes", {}).values())  # no public way before Python 3.14
+            for process in processes:
+                with contextlib.suppress(OSError):
+                    process.kill()
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 class _DaskPool(_Pool):
@@ -361,7 +422,7 @@ def _run(pool: _Pool, paths: Sequence[str], timeout: float | None,
                     yield BatchFailure(path, err.kind, str(err))
                     if progress is not None:
                         progress(done, total)
-                if isinstance(pool, _LokyPool):
+                if pool.kills_workers:
                     # Killing the stuck process kills its siblings too; their files go back to the queue.
                     for path, _ in running.values():
                         pending.appendleft(path)
@@ -411,7 +472,13 @@ def iter_batch(
                    timeout=timeout, cache_dir=None if cache_dir is None else os.fspath(cache_dir))
     if cache_dir is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    pool: _Pool = _DaskPool(ctx, scheduler) if scheduler is not None else _LokyPool(ctx, n)
+    pool: _Pool
+    if scheduler is not None:
+        pool = _DaskPool(ctx, scheduler)
+    elif fork_available():
+        pool = _ForkPool(ctx, n)
+    else:
+        pool = _LokyPool(ctx, n)
     return _run(pool, list(paths), timeout, progress)
 
 
