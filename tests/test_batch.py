@@ -26,6 +26,7 @@ from scanner.batch import (
     BatchFailure,
     BatchResult,
     _Context,
+    _ForkPool,
     _LokyPool,
     _run,
     _scan_file,
@@ -297,10 +298,15 @@ def _stuck_or_quick(path: str) -> scanner.Report | BatchFailure:
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
-def test_a_hanging_worker_is_killed_and_replaced(job: scanner.JobPosting) -> None:
+POOLS = [_LokyPool, pytest.param(_ForkPool, marks=pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers start by fork on Linux only"))]
+
+
+@pytest.mark.parametrize("pool_class", POOLS)
+def test_a_hanging_worker_is_killed_and_replaced(job: scanner.JobPosting, pool_class: type[_LokyPool]) -> None:
     ctx = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=scanner.ScanSettings(), timeout=0.5,
                    cache_dir=None)
-    pool = _LokyPool(ctx, 2, fn=_stuck_or_quick)
+    pool = pool_class(ctx, 2, fn=_stuck_or_quick)
     paths = ["a", "b", "hang", "c", "d"]  # "hang" starts once the workers are up: its limit has no start-up grace
     t = time.monotonic()
     outcomes = {o.file: o for o in _run(pool, paths, 0.5, None, startup_grace=10.0)}  # type: ignore[union-attr]
@@ -310,14 +316,42 @@ def test_a_hanging_worker_is_killed_and_replaced(job: scanner.JobPosting) -> Non
     assert all(isinstance(outcomes[p], BatchFailure) and outcomes[p].error == "ok" for p in "abcd")
 
 
-def test_a_dying_worker_is_replaced_and_the_file_named(job: scanner.JobPosting) -> None:
+@pytest.mark.parametrize("pool_class", POOLS)
+def test_a_dying_worker_is_replaced_and_the_file_named(job: scanner.JobPosting, pool_class: type[_LokyPool]) -> None:
     ctx = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=scanner.ScanSettings(), timeout=None,
                    cache_dir=None)
-    outcomes = {o.file: o for o in _run(_LokyPool(ctx, 2, fn=_stuck_or_quick), ["a", "die", "b", "c"], None, None)}  # type: ignore[union-attr]
+    outcomes = {o.file: o for o in _run(pool_class(ctx, 2, fn=_stuck_or_quick), ["a", "die", "b", "c"], None, None)}  # type: ignore[union-attr]
     assert set(outcomes) == {"a", "die", "b", "c"}
     assert isinstance(outcomes["die"], BatchFailure) and outcomes["die"].error == "internal"
     assert "died" in outcomes["die"].message
     assert all(isinstance(outcomes[p], BatchFailure) and outcomes[p].error == "ok" for p in "abc")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers start by fork on Linux only")
+def test_forked_and_loky_workers_give_the_same_reports(folder: Path, job: scanner.JobPosting) -> None:
+    ctx = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=scanner.ScanSettings(pdf_engine="pypdf"),
+                   timeout=30.0, cache_dir=None)
+    paths = discover([folder])
+    by_pool = []
+    for pool in (_ForkPool(ctx, 2), _LokyPool(ctx, 2)):
+        outcomes = sorted(_run(pool, paths, 30.0, None), key=lambda o: o.file)
+        by_pool.append([scanner.to_json(o) if isinstance(o, scanner.Report) else o for o in outcomes])
+    assert by_pool[0] == by_pool[1]
+    assert sum(isinstance(o, str) for o in by_pool[0]) == len(GOOD)
+
+
+def _pid_and_sigint(path: str) -> BatchFailure:
+    return BatchFailure(path, "ok", f"{os.getpid()} {signal.getsignal(signal.SIGINT) == signal.SIG_IGN}")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers start by fork on Linux only")
+def test_forked_workers_leave_ctrl_c_to_the_parent(job: scanner.JobPosting) -> None:
+    ctx = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=scanner.ScanSettings(), timeout=None,
+                   cache_dir=None)
+    outcomes = list(_run(_ForkPool(ctx, 2, fn=_pid_and_sigint), ["a", "b", "c", "d"], None, None))
+    pids = {o.message.split()[0] for o in outcomes}  # type: ignore[union-attr]
+    assert str(os.getpid()) not in pids and len(pids) <= 2
+    assert all(o.message.endswith("True") for o in outcomes)  # type: ignore[union-attr]
 
 
 def test_ctrl_c_keeps_what_finished(folder: Path, job: scanner.JobPosting, tmp_path: Path) -> None:

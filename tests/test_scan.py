@@ -120,3 +120,17 @@ def test_contact_line_words_are_not_skill_evidence(tmp_path: Path) -> None:
     assert matched["LinkedIn"].cv_count == 1 and matched["LinkedIn"].section == "experience"
     cv.write_text(cv.read_text(encoding="utf-8").replace(" for LinkedIn ads data", ""), encoding="utf-8")
     assert "LinkedIn" not in {h.term for h in scan(cv, job).matched}
+
+
+def test_today_fixes_what_present_means(jobs: dict[str, JobPosting]) -> None:
+    ml = jobs["job_ml_engineer.txt"]
+    years = {}
+    for today in ((2026, 11), (2030, 11)):
+        report = scan(FIXTURES / "cv_plain.txt", ml, settings=ScanSettings(today=today))
+        years[today] = next(c.detail for c in report.breakdown if c.component == "experience")
+    assert years[(2026, 11)] != years[(2030, 11)]
+    assert scan(FIXTURES / "cv_plain.txt", ml, settings=ScanSettings(today=(2026, 11))) == scan(
+        FIXTURES / "cv_plain.txt", ml, settings=ScanSettings(today=(2026, 11)))
+    for bad in ((2026, 13), (2026,), "2026-11"):
+        with pytest.raises(SettingsError, match="today"):
+            ScanSettings(today=bad)  # type: ignore[arg-type]
