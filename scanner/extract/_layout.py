@@ -6,6 +6,7 @@ space: x grows to the right, y grows upwards, baselines in points.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -114,15 +115,30 @@ def _find_split(rows: list[Row], body_height: float) -> _Split | None:
         return None
     spans = [[(_x0(s), _x1(s)) for s in row.segments] for row in rows]
     candidates = sorted({round(x1) + 1.0 for row_spans in spans for _, x1 in row_spans})
+    # The rows each candidate gutter crosses (a span from x0 to x1 crosses the gutters with x0 < g + MIN_GUTTER
+    # and x1 > g): found per span by bisection, instead of testing every span against every gutter.
+    crossing: list[list[int]] = [[] for _ in candidates]
+    for index, row_spans in enumerate(spans):
+        hit: set[int] = set()
+        for x0, x1 in row_spans:
+            lo = bisect.bisect_left(candidates, x0 - MIN_GUTTER)
+            while lo > 0 and x0 < candidates[lo - 1] + MIN_GUTTER:
+                lo -= 1
+            while lo < len(candidates) and not x0 < candidates[lo] + MIN_GUTTER:
+                lo += 1
+            hi = bisect.bisect_left(candidates, x1)
+            while hi < len(candidates) and x1 > candidates[hi]:
+                hi += 1
+            while hi > 0 and not x1 > candidates[hi - 1]:
+                hi -= 1
+            hit.update(range(lo, hi))
+        for k in hit:
+            crossing[k].append(index)
     best: _Split | None = None
     best_rows = 0
-    for gutter in candidates:
-        right_edge = gutter + MIN_GUTTER
+    for gutter, crossed in zip(candidates, crossing, strict=True):
         start = 0
-        for index in range(len(rows) + 1):
-            crossed = index == len(rows) or any(x0 < right_edge and x1 > gutter for x0, x1 in spans[index])
-            if not crossed:
-                continue
+        for index in (*sorted(crossed), len(rows)):
             if index - start >= max(MIN_COLUMN_ROWS, best_rows + 1) and _is_column_run(
                 rows, spans, start, index, gutter, body_height
             ):

@@ -134,7 +134,7 @@ def _decode_contents(contents: Any) -> bool:
         stream = item.get_object() if item is not None else None
         if isinstance(stream, StreamObject):
             data = stream.get_data()  # raises LimitReachedError past the stream bound
-            inline = inline or _INLINE_IMAGE.search(data) is not None
+            inline = inline or (b"BI" in data and _INLINE_IMAGE.search(data) is not None)
     return inline
 
 

@@ -12,6 +12,7 @@ import ctypes
 import importlib
 import importlib.util
 import itertools
+import operator
 import re
 import threading
 import warnings
@@ -107,15 +108,19 @@ class _Chars:
         self.c.FPDFText_GetCharOrigin(self.tp, index, self._x, self._y)
         return self._x.value, self._y.value
 
-    def boxes(self, start: int, end: int) -> list[tuple[float, float, float]]:
-        """Left, right and bottom of the loose box of each character from ``start`` to ``end`` (the box spans
+    def boxes(self, start: int, end: int) -> tuple[list[float], list[float], list[float]]:
+        """Lefts, rights and bottoms of the loose boxes of the characters from ``start`` to ``end`` (a box spans
         origin to origin + advance); one tight loop, as a page has thousands."""
         get, tp, rect = self.c.FPDFText_GetLooseCharBox, self.tp, self._rect
-        out = []
+        lefts: list[float] = []
+        rights: list[float] = []
+        bottoms: list[float] = []
         for index in range(start, end):
             get(tp, index, rect)
-            out.append((rect.left, rect.right, rect.bottom))
-        return out
+            lefts.append(rect.left)
+            rights.append(rect.right)
+            bottoms.append(rect.bottom)
+        return lefts, rights, bottoms
 
     def matrix(self, index: int) -> tuple[float, float, float, float]:
         m = self._matrix
@@ -174,26 +179,27 @@ def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list
     """Cut a run where its characters do not follow one another (over-prints, baseline jumps, gaps that the
     shared geometry judges), and put a space where a gap is wider than the run's usual one by a word space:
     PDFium sets words drawn apart side by side without a space of its own when the gap is small."""
-    boxes = chars.boxes(start, end)
+    lefts, rights, bottoms = chars.boxes(start, end)
     # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
-    pens = list(itertools.accumulate((box[1] for box in boxes), max))
-    gaps = sorted(boxes[i + 1][0] - pens[i] for i in range(len(boxes) - 1))
+    pens = list(itertools.accumulate(rights, max))
+    gaps = sorted(map(operator.sub, lefts[1:], pens))
     usual = min(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
+    wide, overlap, jump, word = 0.12 * size, -0.3 * size, 0.3 * size, 0.1 * size
     out: list[Fragment] = []
     first = 0
     parts: list[str] = [text[start]]
-    for i in range(1, len(boxes)):
-        gap = boxes[i][0] - pens[i - 1]
-        if boxes[i][:2] == boxes[i - 1][:2]:  # a letter of the same ligature glyph
+    for i in range(1, len(lefts)):
+        gap = lefts[i] - pens[i - 1]
+        if lefts[i] == lefts[i - 1] and rights[i] == rights[i - 1]:  # a letter of the same ligature glyph
             pass
-        elif gap > 0.12 * size or gap < -0.3 * size or abs(boxes[i][2] - boxes[i - 1][2]) > 0.3 * size:
-            _add(out, chars, "".join(parts), start + first, boxes[first][0], pens[i - 1], size)
+        elif gap > wide or gap < overlap or abs(bottoms[i] - bottoms[i - 1]) > jump:
+            _add(out, chars, "".join(parts), start + first, lefts[first], pens[i - 1], size)
             first, parts = i, []
-            pens[i] = boxes[i][1]
-        elif gap - usual > 0.1 * size and not text[start + i].isspace() and not parts[-1].isspace():
+            pens[i] = rights[i]
+        elif gap - usual > word and not text[start + i].isspace() and not parts[-1].isspace():
             parts.append(" ")
         parts.append(text[start + i])
-    _add(out, chars, "".join(parts), start + first, boxes[first][0], pens[-1], size)
+    _add(out, chars, "".join(parts), start + first, lefts[first], pens[-1], size)
     return out
 
 
@@ -250,8 +256,8 @@ def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str],
             fragments, rotated = _read_chars(chars, text, fonts)
         finally:
             textpage.close()
-        text_chars = sum(1 for f in fragments for ch in f.text if not ch.isspace())
-        text_chars += sum(1 for r in rotated for ch in r if not ch.isspace())
+        # Characters other than white space: the words' lengths (str.split splits at exactly str.isspace).
+        text_chars = sum(len(word) for piece in (*(f.text for f in fragments), *rotated) for word in piece.split())
         images = 0 if no_images else _count_images(raw, page.raw, False)
         drawn = raw.FPDFPage_CountObjects(page.raw) > 0
         links = _hyperlinks(raw, pdf.raw, page.raw)
