@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .cache import DocumentCache
 from .errors import ScannerError, ScanTimeoutError, SettingsError
@@ -39,6 +39,7 @@ from .extract.limits import time_limit
 from .extract.pdfium import resolve_engine
 from .pipeline import ScanSettings, scan_document
 from .records import Document, JobPosting, JobSummary, Report
+from .render import compact_json, to_dict
 from .taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -60,6 +61,20 @@ class BatchFailure:
     file: str
     error: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportText:
+    """A report as its compact JSON text (:func:`~scanner.render.compact_json`), made in the worker: a batch
+    written to a file needs only that, and a string crosses between processes many times cheaper than the
+    report's records (and leaves the parent, which shares the cores, almost nothing to do per file)."""
+
+    file: str
+    score: float
+    text: str
+
+
+Outcome = Report | ReportText | BatchFailure
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +150,7 @@ class _Context:
     settings: ScanSettings
     timeout: float | None
     cache_dir: str | None
+    as_text: bool = False  # return each report as a ReportText
 
 
 _worker_context: _Context | None = None
@@ -189,7 +205,7 @@ def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
         yield
 
 
-def _scan_file(path: str, ctx: _Context | None = None) -> Report | BatchFailure:
+def _scan_file(path: str, ctx: _Context | None = None) -> Outcome:
     """Scan one file in a worker; every failure becomes a BatchFailure."""
     ctx = ctx or _worker_context
     if ctx is None:
@@ -197,7 +213,10 @@ def _scan_file(path: str, ctx: _Context | None = None) -> Report | BatchFailure:
     try:
         with _time_limit(ctx.timeout, path):
             doc = _extract(path, ctx)
-            return scan_document(doc, ctx.job, taxonomy=ctx.taxonomy, settings=ctx.settings)
+            report = scan_document(doc, ctx.job, taxonomy=ctx.taxonomy, settings=ctx.settings)
+        if ctx.as_text:
+            return ReportText(report.file, report.score, compact_json(to_dict(report)))
+        return report
     except ScannerError as exc:
         return BatchFailure(path, exc.kind, str(exc))
     except Exception as exc:  # one file's bug must not stop the batch
@@ -214,7 +233,7 @@ class _Pool:
     capacity: int = 1
     kills_workers = False  # kill() stops stuck workers (and their siblings) and starts fresh ones
 
-    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
+    def submit(self, path: str) -> cf.Future[Outcome]:
         raise NotImplementedError
 
     def kill(self) -> None:
@@ -231,7 +250,7 @@ class _LokyPool(_Pool):
     kills_workers = True
 
     def __init__(self, ctx: _Context, jobs: int,
-                 fn: Callable[[str], Report | BatchFailure] = _scan_file) -> None:
+                 fn: Callable[[str], Outcome] = _scan_file) -> None:
         self.ctx = ctx
         self.capacity = jobs
         self.fn = fn
@@ -245,8 +264,8 @@ class _LokyPool(_Pool):
                 max_workers=self.capacity, initializer=_init_worker, initargs=(self.ctx,), reuse="auto")
         return self._executor
 
-    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
-        future: cf.Future[Report | BatchFailure] = self._get().submit(self.fn, path)
+    def submit(self, path: str) -> cf.Future[Outcome]:
+        future: cf.Future[Outcome] = self._get().submit(self.fn, path)
         return future
 
     def kill(self) -> None:
@@ -279,7 +298,7 @@ class _ForkPool(_Pool):
     kills_workers = True
 
     def __init__(self, ctx: _Context, jobs: int,
-                 fn: Callable[[str], Report | BatchFailure] = _scan_file) -> None:
+                 fn: Callable[[str], Outcome] = _scan_file) -> None:
         self.ctx = ctx
         self.capacity = jobs
         self.fn = fn
@@ -293,7 +312,7 @@ class _ForkPool(_Pool):
                 initializer=_init_forked_worker, initargs=(self.ctx,))
         return self._executor
 
-    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
+    def submit(self, path: str) -> cf.Future[Outcome]:
         return self._get().submit(self.fn, path)
 
     def kill(self) -> None:
@@ -333,8 +352,8 @@ class _DaskPool(_Pool):
         self._executor = self._client.get_executor(pure=False)
         self.capacity = max(1, sum(self._client.nthreads().values()))
 
-    def submit(self, path: str) -> cf.Future[Report | BatchFailure]:
-        future: cf.Future[Report | BatchFailure] = self._executor.submit(_scan_file, path, self._ctx)
+    def submit(self, path: str) -> cf.Future[Outcome]:
+        future: cf.Future[Outcome] = self._executor.submit(_scan_file, path, self._ctx)
         return future
 
     def kill(self) -> None:
@@ -347,13 +366,13 @@ class _DaskPool(_Pool):
 
 def _run(pool: _Pool, paths: Sequence[str], timeout: float | None,
          progress: Callable[[int, int], None] | None, *,
-         startup_grace: float = _STARTUP_GRACE) -> Iterator[Report | BatchFailure]:
+         startup_grace: float = _STARTUP_GRACE) -> Iterator[Outcome]:
     """Yield one outcome per path, as they finish, keeping ``pool.capacity`` files in flight."""
     total = len(paths)
     pending: collections.deque[str] = collections.deque(paths)
     isolate: collections.deque[str] = collections.deque()  # files running when a worker died, retried alone
     suspects: set[str] = set()
-    running: dict[cf.Future[Report | BatchFailure], tuple[str, float]] = {}
+    running: dict[cf.Future[Outcome], tuple[str, float]] = {}
     # The in-worker alarm stops a slow file at `timeout`; this later deadline catches a worker that never returns.
     backstop = None if timeout is None else timeout + max(2.0, timeout)
     fresh = True
@@ -466,10 +485,36 @@ def iter_batch(
     address (``tcp://host:port``) or a ``distributed.Client``, instead of local processes; files are read on
     the Dask workers, so the paths must be valid there. ``progress(done, total)`` is called after each file.
     """
+    outcomes = _outcomes(paths, job, taxonomy=taxonomy, settings=settings, jobs=jobs, timeout=timeout,
+                         cache_dir=cache_dir, scheduler=scheduler, progress=progress, as_text=False)
+    return cast(Iterator[Report | BatchFailure], outcomes)
+
+
+def iter_report_texts(
+    paths: Sequence[str],
+    job: JobPosting,
+    *,
+    taxonomy: Taxonomy | None = None,
+    settings: ScanSettings | None = None,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike[str] | None = None,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[ReportText | BatchFailure]:
+    """Like :func:`iter_batch`, each report as its JSON text, rendered in the worker (for batch outputs)."""
+    outcomes = _outcomes(paths, job, taxonomy=taxonomy, settings=settings, jobs=jobs, timeout=timeout,
+                         cache_dir=cache_dir, scheduler=scheduler, progress=progress, as_text=True)
+    return cast(Iterator[ReportText | BatchFailure], outcomes)
+
+
+def _outcomes(paths: Sequence[str], job: JobPosting, *, taxonomy: Taxonomy | None, settings: ScanSettings | None,
+              jobs: int | None, timeout: float | None, cache_dir: str | os.PathLike[str] | None, scheduler: Any,
+              progress: Callable[[int, int], None] | None, as_text: bool) -> Iterator[Outcome]:
     settings = settings or ScanSettings()
     n = _check_options(jobs, timeout)
     ctx = _Context(job=job, taxonomy=taxonomy or load_taxonomy(settings.taxonomy_path), settings=settings,
-                   timeout=timeout, cache_dir=None if cache_dir is None else os.fspath(cache_dir))
+                   timeout=timeout, cache_dir=None if cache_dir is None else os.fspath(cache_dir), as_text=as_text)
     if cache_dir is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
     pool: _Pool

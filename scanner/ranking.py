@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from .batch import DEFAULT_TIMEOUT, BatchFailure, BatchResult, iter_batch
+from .batch import DEFAULT_TIMEOUT, BatchFailure, BatchResult, ReportText, iter_report_texts
 from .errors import SettingsError
 from .extract import extract
 from .html_render import batch_to_html
 from .pipeline import ScanSettings, load_job, scan_document
 from .records import JobPosting, JobSummary, Report
-from .render import SCHEMA_VERSION, dumps, load_schema, report_schema, to_dict
+from .render import SCHEMA_VERSION, compact_json, dumps, load_schema, report_schema, to_dict
 from .taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -136,14 +136,9 @@ def _error_dict(err: BatchFailure) -> dict[str, str]:
     return {"file": err.file, "error": err.error, "message": err.message}
 
 
-def _report_json(data: dict[str, Any]) -> str:
-    """A report's JSON text as it appears in a batch output, without its rank (see :func:`_write_json`)."""
-    return json.dumps({k: v for k, v in data.items() if k != "rank"}, ensure_ascii=False)
-
-
 def _write_json(fh: TextIO, job: dict[str, Any], ranked: Iterable[str],
                 errors: Sequence[BatchFailure], interrupted: bool) -> None:
-    """``ranked``: each report's :func:`_report_json` text, best first; streamed, so any number fits in memory."""
+    """``ranked``: each report's :func:`~scanner.render.compact_json` text, best first; streamed, so any number fits in memory."""
     head = f'{{\n  "schema_version": {json.dumps(SCHEMA_VERSION)},\n  "job": {json.dumps(job, ensure_ascii=False)},'
     fh.write(head + '\n  "results": [')
     rank = 0
@@ -188,7 +183,7 @@ def _write_markdown(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, in
 def _write(fh: TextIO, fmt: str, job: dict[str, Any], ranked: Sequence[tuple[BatchRow, _Loader]],
            errors: Sequence[BatchFailure], interrupted: bool) -> None:
     if fmt == "json":
-        _write_json(fh, job, (_report_json(load()) for _, load in ranked), errors, interrupted)
+        _write_json(fh, job, (compact_json(load()) for _, load in ranked), errors, interrupted)
         return
     if fmt == "html":
         fh.write(batch_to_html(job, [row for row, _ in ranked], errors, interrupted=interrupted))
@@ -233,11 +228,13 @@ class BatchSink:
     def __len__(self) -> int:
         return len(self._entries) + len(self.errors)
 
-    def add(self, outcome: Report | BatchFailure) -> None:
+    def add(self, outcome: Report | ReportText | BatchFailure) -> None:
         if isinstance(outcome, BatchFailure):
             self.add_error(outcome)
+        elif isinstance(outcome, ReportText):
+            self._add(outcome.score, outcome.file, outcome.text)
         else:
-            self._add(outcome.score, outcome.file, _report_json(to_dict(outcome)))
+            self._add(outcome.score, outcome.file, compact_json(to_dict(outcome)))
 
     def add_error(self, error: BatchFailure) -> None:
         self.errors.append(error)
@@ -245,7 +242,7 @@ class BatchSink:
 
     def add_dict(self, data: dict[str, Any]) -> None:
         """Add a report given in the JSON layout (a result of an earlier run, when resuming)."""
-        self._add(float(data["score"]), data["file"], _report_json(data))
+        self._add(float(data["score"]), data["file"], compact_json(data))
 
     def _add(self, score: float, file: str, text: str) -> None:
         blob = text.encode("utf-8")
@@ -438,7 +435,7 @@ def write_batch(
         todo = [p for p in paths if p not in sink.files]
         skipped = len(paths) - len(todo)
         try:
-            for outcome in iter_batch(todo, job, taxonomy=taxonomy, settings=settings, jobs=jobs,
+            for outcome in iter_report_texts(todo, job, taxonomy=taxonomy, settings=settings, jobs=jobs,
                                       timeout=timeout, cache_dir=cache_dir, scheduler=scheduler,
                                       progress=progress):
                 sink.add(outcome)

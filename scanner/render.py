@@ -58,6 +58,11 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
 
 
+def compact_json(data: dict[str, Any]) -> str:
+    """A report's JSON (the :func:`to_dict` layout) on one line, as a batch output holds it, without a rank."""
+    return json.dumps({k: v for k, v in data.items() if k != "rank"}, ensure_ascii=False)
+
+
 def dumps(data: Any) -> str:
     """JSON text as every cvscan output writes it: stable key order, UTF-8, two-space indent, trailing newline."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
