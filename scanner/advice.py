@@ -182,6 +182,12 @@ def _signal_cues() -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
+def _signal_literals(signal: str) -> tuple[str, ...]:
+    """The signal's cues as written in ml_production_signals.csv, lower case."""
+    return tuple(row[1].strip().lower() for row in _csv_rows("ml_production_signals.csv") if row[0].strip() == signal)
+
+
+@functools.cache
 def _signal_pattern(signal: str) -> re.Pattern[str]:
     """Any cue of the signal: one pass over a text instead of one per cue."""
     return re.compile(rf"(?<![\w/])(?:{'|'.join(_signal_cues()[signal])})(?![\w/])", re.I)
@@ -248,8 +254,10 @@ def _tidy(text: str) -> str:
     return _cap(text)
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+@functools.lru_cache(maxsize=2048)
+def _words(text: str) -> tuple[str, ...]:
+    # Several rules count the words of the same line.
+    return tuple(_WORD.findall(text))
 
 
 def _has_number(text: str) -> bool:
@@ -432,7 +440,7 @@ def _phrases(d: _Draft, kinds: Iterable[str], in_summary: bool) -> None:
             d.text = _tidy(gone.sub(drop, d.text))
         d.note(kind, f"'{phrase}': {advice}")
     example = "[one concrete example with a number]"
-    if len(_words(without_placeholders(d.text))) < 3 and d.kinds and example not in d.text:
+    if d.kinds and example not in d.text and len(_words(without_placeholders(d.text))) < 3:
         d.text = _tidy(f"{d.text} {example}")
 
 
@@ -617,7 +625,10 @@ def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
                     per_line: Mapping[int, set[str]]) -> list[tuple[float, int, Suggestion]]:
     out: list[tuple[float, int, Suggestion]] = []
     body = "\n".join(ln.logical for ln in lines if ln.first and ln.section in _PROSE_SECTIONS)
-    has = {sig: bool(_signal_pattern(sig).search(body)) for sig in _signal_cues()}
+    folded = body.lower()
+    # The cues are lower-case literals (some with a word ending): the regex runs only where one occurs at all.
+    has = {sig: any(cue.rstrip("*") in folded for cue in _signal_literals(sig)) and bool(_signal_pattern(sig).search(body))
+           for sig in _signal_cues()}
     absent = [s for s in _SIGNAL_TEXT if not has.get(s, False)]
     best = _ml_line(lines, per_line)
     if absent and best is not None:

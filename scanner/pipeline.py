@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -97,7 +98,9 @@ def _evidence(occs: Sequence[Occurrence], lines: Sequence[str], sections: Sequen
     return min(occs, key=rank)
 
 
+@functools.lru_cache(maxsize=8)
 def _job_terms_taxonomy(job: JobPosting, taxonomy: Taxonomy) -> Taxonomy:
+    # A batch scores every CV against the same ad: its terms' index is made once.
     terms: list[Term] = []
     for jt in job.terms:
         known = taxonomy.get(jt.term) if jt.source == "taxonomy" else None

@@ -134,9 +134,9 @@ class GeneralLayer:
     def _refs(self, key: tuple[str, ...]) -> str | None:
         return self._keys[0].get(" ".join(key))
 
-    def span(self, start: str) -> int:
-        """The most tokens of a key that starts with ``start`` (one token key, or two joined by a space)."""
-        return self._keys[1].get(start, 0)
+    def spans(self) -> Mapping[str, int]:
+        """The most tokens of a key that starts so, by start (one token key, or two joined by a space)."""
+        return self._keys[1]
 
     def term(self, line: int) -> Term:
         term = self._terms.get(line)
@@ -215,16 +215,23 @@ class TermIndex:
         for key in primary:
             _add_spans(self._spans, key)
 
-    def _span(self, start: str) -> int:
-        general = self._general.span(start) if self._general is not None else 0
-        return max(self._spans.get(start, 0), general)
+    @functools.cached_property
+    def _all_spans(self) -> dict[str, int]:
+        if self._general is None:
+            return self._spans
+        spans = dict(self._general.spans())
+        for start, length in self._spans.items():
+            if spans.get(start, 0) < length:
+                spans[start] = length
+        return spans
 
     def span(self, first: str, second: str | None) -> int:
         """At most how many tokens, starting with the token keys ``first`` and ``second`` (None at the end of a
         line), a key can have: no longer n-gram there needs a lookup. 0: no key starts with ``first``."""
-        if not self._span(first):
+        spans = self._all_spans
+        if first not in spans:
             return 0
-        return max(1, self._span(f"{first} {second}")) if second is not None else 1
+        return max(1, spans.get(f"{first} {second}", 0)) if second is not None else 1
 
     def get(self, key: tuple[str, ...], default: tuple[IndexEntry, ...] | None = None) -> tuple[IndexEntry, ...] | None:
         found = self._primary.get(key)
