@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -159,6 +160,20 @@ _worker_context: _Context | None = None
 def _init_worker(ctx: _Context) -> None:
     global _worker_context
     _worker_context = ctx
+    _tune_gc()
+
+
+def _tune_gc() -> None:
+    """Garbage collection for a worker that scans file after file.
+
+    What is loaded by now (modules, the taxonomy, the ad's analysis) lives as long as the worker: frozen, the
+    collector never walks it again (nor, in a forked worker, copies the parent's pages by touching them). And
+    a scan allocates hundreds of thousands of short-lived objects (pypdf's above all): collecting the youngest
+    every 10,000 allocations instead of Python's 700 cut a pypdf scan by about a tenth (137 against 152 ms per
+    real CV, measured in one process).
+    """
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def cache_variant(settings: ScanSettings) -> str:
@@ -367,7 +382,9 @@ class _DaskPool(_Pool):
 def _run(pool: _Pool, paths: Sequence[str], timeout: float | None,
          progress: Callable[[int, int], None] | None, *,
          startup_grace: float = _STARTUP_GRACE) -> Iterator[Outcome]:
-    """Yield one outcome per path, as they finish, keeping ``pool.capacity`` files in flight."""
+    """Yield one outcome per path, as they finish, keeping ``pool.capacity`` files in flight (twice that for
+    worker processes: a worker that finishes a file finds the next one waiting instead of idling while its
+    result travels to this process and a new file back)."""
     total = len(paths)
     pending: collections.deque[str] = collections.deque(paths)
     isolate: collections.deque[str] = collections.deque()  # files running when a worker died, retried alone
@@ -375,13 +392,16 @@ def _run(pool: _Pool, paths: Sequence[str], timeout: float | None,
     running: dict[cf.Future[Outcome], tuple[str, float]] = {}
     # The in-worker alarm stops a slow file at `timeout`; this later deadline catches a worker that never returns.
     backstop = None if timeout is None else timeout + max(2.0, timeout)
+    inflight = pool.capacity * (2 if pool.kills_workers else 1)
     fresh = True
     done = 0
 
     def deadline() -> float:
         if backstop is None:
             return float("inf")
-        return time.monotonic() + backstop + (startup_grace if fresh else 0.0)
+        # A file beyond the workers' number waits for one of theirs, which its own limit ends at `timeout`.
+        queued = timeout if timeout is not None and len(running) >= pool.capacity else 0.0
+        return time.monotonic() + backstop + queued + (startup_grace if fresh else 0.0)
 
     try:
         while pending or isolate or running:
@@ -390,7 +410,7 @@ def _run(pool: _Pool, paths: Sequence[str], timeout: float | None,
                     path = isolate.popleft()
                     running[pool.submit(path)] = (path, deadline())
             else:
-                while pending and len(running) < pool.capacity:
+                while pending and len(running) < inflight:
                     path = pending.popleft()
                     running[pool.submit(path)] = (path, deadline())
             wait_for = None

@@ -307,13 +307,15 @@ def test_a_hanging_worker_is_killed_and_replaced(job: scanner.JobPosting, pool_c
     ctx = _Context(job=job, taxonomy=scanner.load_taxonomy(), settings=scanner.ScanSettings(), timeout=0.5,
                    cache_dir=None)
     pool = pool_class(ctx, 2, fn=_stuck_or_quick)
-    paths = ["a", "b", "hang", "c", "d"]  # "hang" starts once the workers are up: its limit has no start-up grace
+    # "hang" comes after the first files in flight (two per worker), so it starts once the workers are up and its
+    # limit has no start-up grace.
+    paths = ["a", "b", "c", "d", "hang", "e"]
     t = time.monotonic()
     outcomes = {o.file: o for o in _run(pool, paths, 0.5, None, startup_grace=10.0)}  # type: ignore[union-attr]
     assert time.monotonic() - t < 40
     assert set(outcomes) == set(paths)
     assert isinstance(outcomes["hang"], BatchFailure) and outcomes["hang"].error == "ScanTimeout"
-    assert all(isinstance(outcomes[p], BatchFailure) and outcomes[p].error == "ok" for p in "abcd")
+    assert all(isinstance(outcomes[p], BatchFailure) and outcomes[p].error == "ok" for p in "abcde")
 
 
 @pytest.mark.parametrize("pool_class", POOLS)
