@@ -19,7 +19,7 @@ import os
 import tempfile
 import types
 import typing
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ def extractor_version() -> str:
     Any change to the extractors (even in a development checkout where the package version stays the same)
     gives new cache keys, so stale text is never served.
     """
+    from importlib import metadata  # about 10 ms to import: only for a batch that uses the cache
+
     h = hashlib.sha256(CACHE_FORMAT.encode())
     sources = resources.files("scanner.extract")
     for entry in sorted(sources.iterdir(), key=lambda e: e.name):

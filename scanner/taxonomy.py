@@ -275,7 +275,7 @@ class Taxonomy:
                     index.setdefault(key, []).append(_entry(term, form))
         primary = {k: tuple(v) for k, v in index.items()}
         self.index = TermIndex(primary, general, self._removed | frozenset(self._by_name))
-        self.max_tokens = max([*(len(k) for k in primary), general.max_tokens if general else 1])
+        self.max_tokens = max([*(len(k) for k in primary), general.max_tokens if general is not None else 1])
 
     def __bool__(self) -> bool:
         return True  # never empty in the sense that matters, and len() of the general layer is not free

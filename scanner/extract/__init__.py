@@ -12,8 +12,6 @@ import stat
 
 from ..errors import EmptyFileError, FileMissingError, FileTooLargeError, NoTextLayerError
 from ..records import Document
-from .archive import check_docx_package
-from .docx import extract_docx
 from .limits import Limits, over_limit, time_limit, timeout_error
 from .pdf import extract_pdf, quiet_pypdf
 from .pdfbounds import check_pdf
@@ -94,6 +92,10 @@ def _extract_any(data: bytes, name: str, reader: str, ocr: bool, limits: Limits)
     if fmt == "pdf":
         document = _extract_pdf(data, name, reader, ocr, limits)
     elif fmt == "docx":
+        # python-docx and lxml take some 30 ms to import: only for the DOCX files that need them.
+        from .archive import check_docx_package
+        from .docx import extract_docx
+
         check_docx_package(data, name, limits)
         document = extract_docx(data, name)
     else:
