@@ -8,6 +8,7 @@ file-size limit itself is ``max_bytes`` of :func:`~scanner.extract.extract` (``S
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
@@ -83,9 +84,21 @@ def brief(exc: BaseException, limit: int = 200) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+_collecting = [False]  # whether the garbage collector is running (its callbacks run finalisers)
+
+
+def _on_gc(phase: str, info: dict[str, int]) -> None:
+    _collecting[0] = phase == "start"
+
+
+gc.callbacks.append(_on_gc)
+
+
 def _in_finaliser(frame: Any) -> bool:
     """Whether the code running is a destructor or a weakref callback (the garbage collector runs them at any
     moment): an exception raised there is printed and dropped instead of stopping the scan."""
+    if _collecting[0]:
+        return True
     while frame is not None:
         code = frame.f_code
         if code.co_name == "__del__" or code.co_filename.endswith(("_weakrefset.py", "weakref.py")):
