@@ -112,10 +112,11 @@ def tokenize(line: str) -> list[Token]:
     """Tokens of one line, with keys for matching and offsets into ``normalize_line(line)``."""
     norm = normalize_line(line)
     out: list[Token] = []
+    new, key = tuple.__new__, word_key  # tuple.__new__ skips the named tuple's Python-level constructor
     for m in _TOKEN.finditer(norm):
         surface = m.group()
         folded = surface.casefold()
-        out.append(Token(word_key(folded), folded, surface, m.start(), m.end()))
+        out.append(new(Token, (key(folded), folded, surface, m.start(), m.end())))
     return out
 
 

@@ -216,7 +216,9 @@ class TermIndex:
             _add_spans(self._spans, key)
 
     @functools.cached_property
-    def _all_spans(self) -> dict[str, int]:
+    def spans(self) -> dict[str, int]:
+        """The most tokens of any key that starts so, by its first token key and by its first two joined by a
+        space: an n-gram longer than that needs no lookup (see :meth:`span`)."""
         if self._general is None:
             return self._spans
         spans = dict(self._general.spans())
@@ -228,7 +230,7 @@ class TermIndex:
     def span(self, first: str, second: str | None) -> int:
         """At most how many tokens, starting with the token keys ``first`` and ``second`` (None at the end of a
         line), a key can have: no longer n-gram there needs a lookup. 0: no key starts with ``first``."""
-        spans = self._all_spans
+        spans = self.spans
         if first not in spans:
             return 0
         return max(1, spans.get(f"{first} {second}", 0)) if second is not None else 1
