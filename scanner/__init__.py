@@ -28,10 +28,11 @@ from .errors import (
 from .extract import Limits, extract
 from .html_render import to_html
 from .jobad import analyze_job
-from .pipeline import ScanSettings, job_from_text, load_job, match_keywords, scan, scan_document
+from .pipeline import ScanSettings, analyse_cv, job_from_text, load_job, match_keywords, scan, scan_document
 from .ranking import BatchRow, batch_frame, batch_schema, render_batch
 from .records import (
     Check,
+    CVAnalysis,
     CVStructure,
     Document,
     JobPosting,
@@ -52,6 +53,7 @@ __all__ = [
     "BatchFailure",
     "BatchResult",
     "BatchRow",
+    "CVAnalysis",
     "CVStructure",
     "Check",
     "CorruptDocumentError",
@@ -84,6 +86,7 @@ __all__ = [
     "UnsupportedFormatError",
     "WEIGHTS",
     "WebUnavailableError",
+    "analyse_cv",
     "analyze_job",
     "ats_text",
     "batch_frame",

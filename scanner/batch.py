@@ -33,13 +33,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .cache import DocumentCache
+from .cache import DocumentCache, analysis_version
 from .errors import ScannerError, ScanTimeoutError, SettingsError
 from .extract import extract
 from .extract.limits import time_limit
 from .extract.pdfium import resolve_engine
-from .pipeline import ScanSettings, scan_document
-from .records import Document, JobPosting, JobSummary, Report
+from .pipeline import ScanSettings, analyse_cv, current_month, scan_document
+from .records import CVAnalysis, Document, JobPosting, JobSummary, Report
 from .render import compact_json, to_dict
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -186,11 +186,12 @@ def cache_variant(settings: ScanSettings) -> str:
     return f"engine={resolve_engine(settings.pdf_engine)},ocr={settings.ocr},{limits!r}"
 
 
-def _extract(path: str, ctx: _Context) -> Document:
+def _extract(path: str, ctx: _Context) -> tuple[Document, CVAnalysis | None]:
+    """The file's document and, with a cache, its analysis (from the cache where it has them)."""
     s = ctx.settings
     limits = replace(s.limits, max_seconds=None)  # the batch's own per-file time limit is in charge
     if ctx.cache_dir is None:
-        return extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine, limits=limits)
+        return extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine, limits=limits), None
     cache = DocumentCache(ctx.cache_dir, variant=cache_variant(s))
     try:
         with open(path, "rb") as fh:
@@ -202,7 +203,12 @@ def _extract(path: str, ctx: _Context) -> Document:
         doc = extract(path, max_bytes=s.max_file_bytes, ocr=s.ocr, engine=s.pdf_engine,
                       limits=limits)  # the usual clear errors
         cache.put(data, doc)
-    return doc
+    today = s.today or current_month()
+    analysis = cache.get_analysis(doc, today)
+    if analysis is None:
+        analysis = analyse_cv(doc, replace(s, today=today))
+        cache.put_analysis(doc, today, analysis)
+    return doc, analysis
 
 
 def _timeout_error(path: str, seconds: float) -> ScanTimeoutError:
@@ -227,8 +233,8 @@ def _scan_file(path: str, ctx: _Context | None = None) -> Outcome:
         return BatchFailure(path, "internal", f"{path}: the worker was not initialised.")
     try:
         with _time_limit(ctx.timeout, path):
-            doc = _extract(path, ctx)
-            report = scan_document(doc, ctx.job, taxonomy=ctx.taxonomy, settings=ctx.settings)
+            doc, analysis = _extract(path, ctx)
+            report = scan_document(doc, ctx.job, taxonomy=ctx.taxonomy, settings=ctx.settings, analysis=analysis)
         if ctx.as_text:
             return ReportText(report.file, report.score, compact_json(to_dict(report)))
         return report
@@ -537,6 +543,7 @@ def _outcomes(paths: Sequence[str], job: JobPosting, *, taxonomy: Taxonomy | Non
                    timeout=timeout, cache_dir=None if cache_dir is None else os.fspath(cache_dir), as_text=as_text)
     if cache_dir is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        analysis_version()  # worked out once here: forked workers inherit it
     pool: _Pool
     if scheduler is not None:
         pool = _DaskPool(ctx, scheduler)

@@ -1,8 +1,10 @@
 """An opt-in on-disk cache of extracted documents, keyed by the file's bytes and the extractor's version.
 
-A second batch over the same files skips extraction (the slow part of a scan). Entries are JSON of the
-:class:`~scanner.records.Document` record (never pickle: a cache directory may be shared, and unpickling runs
-code). Each entry is written to a temporary file and moved into place with :func:`os.replace`, so parallel
+A second batch over the same files skips extraction (the slow part of a scan) and the part of scoring that
+does not depend on the ad. Entries are JSON of the :class:`~scanner.records.Document` record and, beside it,
+of its :class:`~scanner.records.CVAnalysis` (structure, checks, TF-IDF vector; keyed also by the file's name,
+what "Present" means and a fingerprint of all of cvscan's code and keyword lists), never pickle: a cache
+directory may be shared, and unpickling runs code. Each entry is written to a temporary file and moved into place with :func:`os.replace`, so parallel
 writers never leave a half-written entry; an entry that cannot be read back is ignored and rebuilt.
 
 Privacy: entries hold the CVs' text. The cache is only used when asked for (``--cache DIR``), lives only in that
@@ -23,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .records import Document
+from .records import CVAnalysis, Document
 
 #: Bumped when the layout of an entry changes.
 CACHE_FORMAT = "1"
@@ -50,6 +52,24 @@ def extractor_version() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=none".encode())
     h.update(repr(_fields_fingerprint(Document)).encode())
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def analysis_version() -> str:
+    """A fingerprint of all of cvscan's code and keyword lists, for :class:`CVAnalysis` entries: structure,
+    checks and TF-IDF weights come from most of the package, so any change to it gives new keys."""
+    h = hashlib.sha256(f"{extractor_version()}\0".encode())
+    stack = [resources.files("scanner"), resources.files("scanner.keyword_lists")]
+    while stack:
+        folder = stack.pop()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    stack.append(entry)
+            elif entry.name.endswith((".py", ".csv", ".txt", ".tsv")):
+                h.update(entry.name.encode())
+                h.update(entry.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -144,8 +164,30 @@ class DocumentCache:
         h.update(data)
         return h.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+    def _path(self, key: str, suffix: str = ".json") -> Path:
+        return self.directory / key[:2] / f"{key}{suffix}"
+
+    def _analysis_key(self, doc: Document, today: tuple[int, int]) -> str:
+        # Keyed by the document itself (its name included: the file-name and file-type checks quote it), so an
+        # analysis always belongs to exactly the document it is used with.
+        h = hashlib.sha256()
+        h.update(f"{analysis_version()}\0{self.variant}\0{today[0]}-{today[1]}\0".encode())
+        h.update(document_to_json(doc).encode())
+        return h.hexdigest()
+
+    def get_analysis(self, doc: Document, today: tuple[int, int]) -> CVAnalysis | None:
+        """The cached analysis of this document, "Present" meaning ``today``; None if absent or unreadable."""
+        try:
+            text = self._path(self._analysis_key(doc, today), ".analysis.json").read_text(encoding="utf-8")
+            analysis = _from_json(CVAnalysis, json.loads(text))
+        except (OSError, ValueError, TypeError, UnicodeDecodeError):
+            return None
+        return analysis if isinstance(analysis, CVAnalysis) else None
+
+    def put_analysis(self, doc: Document, today: tuple[int, int], analysis: CVAnalysis) -> None:
+        """Store an analysis; errors writing the cache never fail a scan."""
+        self._write(self._path(self._analysis_key(doc, today), ".analysis.json"),
+                    json.dumps(_to_json(analysis), ensure_ascii=False, separators=(",", ":")))
 
     def get(self, data: bytes, source: str) -> Document | None:
         """The cached document for these bytes, with ``source`` set to this file; None on a miss or a bad entry."""
@@ -158,7 +200,9 @@ class DocumentCache:
 
     def put(self, data: bytes, doc: Document) -> None:
         """Store a document; errors writing the cache never fail a scan."""
-        target = self._path(self.key(data))
+        self._write(self._path(self.key(data)), document_to_json(doc))
+
+    def _write(self, target: Path, text: str) -> None:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
@@ -166,7 +210,7 @@ class DocumentCache:
             return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(document_to_json(doc))
+                fh.write(text)
             os.replace(tmp, target)
         except OSError:
             Path(tmp).unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from .extract.pdfium import resolve_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
 from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped
 from .records import (
+    CVAnalysis,
     CVStructure,
     Document,
     JobPosting,
@@ -25,7 +27,7 @@ from .records import (
     Report,
 )
 from .scoring import score_components, total
-from .similarity import text_similarity
+from .similarity import cv_vector, vector_similarity
 from .structure import parse_structure
 from .structure.contact import is_contact_line
 from .taxonomy import Taxonomy, Term, load_taxonomy
@@ -159,16 +161,28 @@ def _ad_profile(job: JobPosting) -> str:
     return f"{job.title}\n{job.text}" if job.title else job.text
 
 
+def current_month() -> tuple[int, int]:
+    today = datetime.date.today()
+    return today.year, today.month
+
+
+def analyse_cv(doc: Document, settings: ScanSettings | None = None) -> CVAnalysis:
+    """The ad-independent part of a scan of ``doc`` (``settings.today`` fixes what "Present" means)."""
+    settings = settings or ScanSettings()
+    structure = parse_structure(doc, today=settings.today or current_month())
+    return CVAnalysis(structure, run_checks(doc, structure), cv_vector(doc.full_text))
+
+
 def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None = None,
-                  settings: ScanSettings | None = None) -> Report:
-    """Score an extracted CV against an analysed job ad."""
+                  settings: ScanSettings | None = None, analysis: CVAnalysis | None = None) -> Report:
+    """Score an extracted CV against an analysed job ad; ``analysis``: :func:`analyse_cv` of it, if known."""
     settings = settings or ScanSettings()
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
-    structure = parse_structure(doc, today=settings.today)
+    analysis = analysis or analyse_cv(doc, settings)
+    structure, checks = analysis.structure, analysis.checks
     matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold)
-    checks = run_checks(doc, structure)
     components = score_components(job, matched, missing, structure, doc.full_text,
-                                  text_similarity(doc.full_text, _ad_profile(job)), checks)
+                                  vector_similarity(analysis.vector, _ad_profile(job)), checks)
     return Report(
         file=doc.source,
         score=total(components),

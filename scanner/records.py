@@ -213,6 +213,17 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class CVAnalysis:
+    """What a scan works out from the CV alone, whatever the ad: its structure, its parseability checks and its
+    TF-IDF vector (:func:`scanner.pipeline.analyse_cv`). A batch's cache keeps it beside the document, so
+    re-scoring a folder against another ad skips it too."""
+
+    structure: CVStructure
+    checks: tuple[Check, ...]
+    vector: tuple[tuple[str, float], ...]  # similarity.cv_vector of the CV's full text
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """A suggested change, quoting the CV's own line."""
 

@@ -17,7 +17,7 @@ import functools
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 
 from .matching import line_tokens
@@ -167,4 +167,14 @@ def _cached_vector(text: str) -> Mapping[str, float]:
 def text_similarity(a: str, b: str) -> float:
     """Cosine similarity (0-1) of a text ``a`` (a CV) and ``b`` (a job ad) under the background TF-IDF weighting."""
     return cosine(background_model().vector(a), _cached_vector(b))
+
+
+def cv_vector(text: str) -> tuple[tuple[str, float], ...]:
+    """The background TF-IDF vector of a CV's text as (feature, weight) pairs, in the order it was built."""
+    return tuple(background_model().vector(text).items())
+
+
+def vector_similarity(cv: Sequence[tuple[str, float]], b: str) -> float:
+    """:func:`text_similarity` for a CV whose :func:`cv_vector` is already known (the same figure exactly)."""
+    return cosine(dict(cv), _cached_vector(b))
 

@@ -416,8 +416,9 @@ def test_cache_hit_and_corrupt_entry_rebuilt(folder: Path, tmp_path: Path, job: 
     cache = tmp_path / "cache"
     paths = discover([folder])
     first = run_batch(paths, job, jobs=2, cache_dir=cache)
-    entries = sorted(cache.rglob("*.json"))
+    entries = sorted(p for p in cache.rglob("*.json") if not p.name.endswith(".analysis.json"))
     assert len(entries) == len(GOOD)  # failures are not cached
+    assert len(list(cache.rglob("*.analysis.json"))) == len(GOOD)
     assert not list(cache.rglob("*.tmp"))
     second = run_batch(paths, job, jobs=2, cache_dir=cache)
     assert [(r.file, r.score) for r in second.reports] == [(r.file, r.score) for r in first.reports]
@@ -437,6 +438,41 @@ def test_cache_hit_and_corrupt_entry_rebuilt(folder: Path, tmp_path: Path, job: 
     assert rebuilt.score == next(r.score for r in first.reports if r.file == java)
     assert document_from_json(entry.read_text(encoding="utf-8")).text == extract(java).text
 
+
+
+def test_a_cached_analysis_gives_the_same_reports_and_follows_the_document(
+        folder: Path, tmp_path: Path, job: scanner.JobPosting) -> None:
+    cache = tmp_path / "cache"
+    paths = discover([folder])
+    settings = scanner.ScanSettings(pdf_engine="pypdf")
+    fresh = run_batch(paths, job, settings=settings, jobs=1)
+    run_batch(paths, job, settings=settings, jobs=1, cache_dir=cache)
+    cached = run_batch(paths, job, settings=settings, jobs=1, cache_dir=cache)
+    assert [scanner.to_json(r) for r in cached.reports] == [scanner.to_json(r) for r in fresh.reports]
+    # The same bytes under another name: the document comes from the cache, its analysis does not (the
+    # file-name check quotes the name), and neither does one made with "Present" meaning another month.
+    renamed = tmp_path / "Jane_Doe_CV.txt"
+    shutil.copy(folder / "cv_java_developer.txt", renamed)
+    before = len(list(cache.rglob("*.analysis.json")))
+    report = run_batch([str(renamed)], job, settings=settings, jobs=1, cache_dir=cache).reports[0]
+    assert report == scanner.scan(renamed, job, settings=settings)
+    later = scanner.ScanSettings(pdf_engine="pypdf", today=(2031, 1))
+    assert run_batch([str(renamed)], job, settings=later, jobs=1, cache_dir=cache).reports[0] == scanner.scan(
+        renamed, job, settings=later)
+    assert len(list(cache.rglob("*.analysis.json"))) == before + 2
+    # A damaged analysis entry is ignored and written again.
+    for entry in cache.rglob("*.analysis.json"):
+        entry.write_bytes(b"{not json")
+    again = run_batch(paths, job, settings=settings, jobs=1, cache_dir=cache)
+    assert [scanner.to_json(r) for r in again.reports] == [scanner.to_json(r) for r in fresh.reports]
+    def readable(entry: Path) -> bool:
+        try:
+            return bool(json.loads(entry.read_text(encoding="utf-8")))
+        except ValueError:
+            return False
+
+    # Rewritten for the folder's files; the two of the renamed copy were not used again.
+    assert sum(readable(e) for e in cache.rglob("*.analysis.json")) == len(GOOD)
 
 
 def test_a_cached_document_does_not_skip_a_stricter_limit(tmp_path: Path, job: scanner.JobPosting) -> None:
