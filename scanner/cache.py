@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .records import CVAnalysis, Document
+from .records import Check, CVAnalysis, CVStructure, Document
 
 #: Bumped when the layout of an entry changes.
 CACHE_FORMAT = "1"
@@ -151,6 +151,27 @@ def document_from_json(text: str) -> Document:
     return doc
 
 
+def analysis_to_json(analysis: CVAnalysis) -> str:
+    """An analysis as JSON text; its vector as one object, features in the order they were weighed."""
+    data = {"structure": _to_json(analysis.structure), "checks": _to_json(analysis.checks),
+            "vector": dict(analysis.vector)}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def analysis_from_json(text: str) -> CVAnalysis:
+    """The inverse of :func:`analysis_to_json`; raises ValueError on anything that is not a valid entry."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.keys() != {"structure", "checks", "vector"}:
+        raise ValueError("not an analysis entry")
+    vector = data["vector"]
+    # Thousands of (feature, weight) pairs: checked directly, not through the generic record decoder.
+    if not isinstance(vector, dict) or not all(
+            isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)) for v in vector.values()):
+        raise ValueError("the vector is not an object of numbers")
+    return CVAnalysis(_from_json(CVStructure, data["structure"]), _from_json(tuple[Check, ...], data["checks"]),
+                      tuple((k, float(v)) for k, v in vector.items()))
+
+
 class DocumentCache:
     """Extracted documents stored as ``DIR/<2 hex>/<key>.json``."""
 
@@ -179,15 +200,13 @@ class DocumentCache:
         """The cached analysis of this document, "Present" meaning ``today``; None if absent or unreadable."""
         try:
             text = self._path(self._analysis_key(doc, today), ".analysis.json").read_text(encoding="utf-8")
-            analysis = _from_json(CVAnalysis, json.loads(text))
+            return analysis_from_json(text)
         except (OSError, ValueError, TypeError, UnicodeDecodeError):
             return None
-        return analysis if isinstance(analysis, CVAnalysis) else None
 
     def put_analysis(self, doc: Document, today: tuple[int, int], analysis: CVAnalysis) -> None:
         """Store an analysis; errors writing the cache never fail a scan."""
-        self._write(self._path(self._analysis_key(doc, today), ".analysis.json"),
-                    json.dumps(_to_json(analysis), ensure_ascii=False, separators=(",", ":")))
+        self._write(self._path(self._analysis_key(doc, today), ".analysis.json"), analysis_to_json(analysis))
 
     def get(self, data: bytes, source: str) -> Document | None:
         """The cached document for these bytes, with ``source`` set to this file; None on a miss or a bad entry."""
