@@ -28,7 +28,7 @@ from .batch import DEFAULT_TIMEOUT, BatchFailure, BatchResult, ReportText, iter_
 from .errors import SettingsError
 from .extract import extract
 from .html_render import batch_to_html
-from .pipeline import ScanSettings, load_job, scan_document
+from .pipeline import ScanSettings, analyse_cv, load_job, scan_document
 from .records import JobPosting, JobSummary, Report
 from .render import SCHEMA_VERSION, compact_json, dumps, load_schema, report_schema, to_dict
 from .taxonomy import Taxonomy, load_taxonomy
@@ -472,8 +472,10 @@ def scan_against_ads(cv: str | os.PathLike[str], job_paths: Sequence[str | os.Pa
     settings = settings or ScanSettings()
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
     doc = extract(cv, max_bytes=settings.max_file_bytes, ocr=settings.ocr, engine=settings.pdf_engine)
+    analysis = analyse_cv(doc, settings)  # what does not depend on the ad, worked out once
     pairs = []
     for path in job_paths:
         job = load_job(path, taxonomy=taxonomy, settings=settings)
-        pairs.append((os.fspath(path), scan_document(doc, job, taxonomy=taxonomy, settings=settings)))
+        pairs.append((os.fspath(path), scan_document(doc, job, taxonomy=taxonomy, settings=settings,
+                                                     analysis=analysis)))
     return rank_ads(pairs)
