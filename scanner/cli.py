@@ -57,6 +57,19 @@ def main() -> None:
     """cvscan: score a CV against a job ad the way an ATS would, offline."""
 
 
+def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """--as-of YYYY-MM as (year, month)."""
+    if value is None:
+        return None
+    year, sep, month = value.partition("-")
+    if not (sep and year.isdigit() and month.isdigit() and len(year) == 4 and 1 <= int(month) <= 12):
+        raise click.BadParameter(f"{value!r} is not a month written YYYY-MM, e.g. 2026-11.")
+    return int(year), int(month)
+
+
+_AS_OF_HELP = "The month that 'Present' in a CV stands for, YYYY-MM [default: this month]: same years next year."
+
+
 @main.command("scan")
 @click.argument("cv", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--job", "job_path", metavar="AD", multiple=True,
@@ -75,9 +88,10 @@ def main() -> None:
               help="Print the text as an ATS reads it, then what an ATS may lose; no job ad needed.")
 @click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default="auto", show_default=True,
               help="PDF reader: pdfium (fast; pip install 'cvscan[fast]'), pypdf, or auto (pdfium when installed).")
+@click.option("--as-of", "today", metavar="YYYY-MM", callback=_month, help=_AS_OF_HELP)
 def scan_command(cv: str, job_path: tuple[str, ...], job_text: str | None, fmt: str, out: str | None,
                  taxonomy_path: str | None, fail_under: float | None, ocr: bool, show_text: bool,
-                 pdf_engine: PdfEngine) -> None:
+                 pdf_engine: PdfEngine, today: tuple[int, int] | None) -> None:
     """Score the CV file CV (PDF, DOCX, text or Markdown) against a job ad.
 
     Exit status: 0 done, 1 score below --fail-under, 2 bad usage or unreadable input.
@@ -92,10 +106,10 @@ def scan_command(cv: str, job_path: tuple[str, ...], job_text: str | None, fmt: 
     if bool(job_path) == (job_text is not None):
         raise click.UsageError("give the job ad with exactly one of --job AD or --job-text TEXT.")
     if len(job_path) > 1:
-        _scan_ads(cv, job_path, fmt, out, taxonomy_path, fail_under, ocr, pdf_engine)
+        _scan_ads(cv, job_path, fmt, out, taxonomy_path, fail_under, ocr, pdf_engine, today)
         return
     try:
-        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine)
+        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine, today=today)
         tax = load_taxonomy(taxonomy_path)
         if job_text is not None:
             job = job_from_text(job_text, taxonomy=tax, source="--job-text")
@@ -113,12 +127,12 @@ def scan_command(cv: str, job_path: tuple[str, ...], job_text: str | None, fmt: 
 
 
 def _scan_ads(cv: str, job_paths: tuple[str, ...], fmt: str, out: str | None, taxonomy_path: str | None,
-              fail_under: float | None, ocr: bool, pdf_engine: PdfEngine) -> None:
+              fail_under: float | None, ocr: bool, pdf_engine: PdfEngine, today: tuple[int, int] | None) -> None:
     """One CV against several ads: the ads ranked for this CV."""
     if "-" in job_paths:
         raise click.UsageError("with several --job ads, give each as a file (- for stdin works for one ad only).")
     try:
-        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine)
+        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine, today=today)
         ranked = scan_against_ads(cv, job_paths, taxonomy=load_taxonomy(taxonomy_path), settings=settings)
     except ScannerError as exc:
         raise CLIError(str(exc)) from exc
@@ -144,7 +158,8 @@ def _scan_ads(cv: str, job_paths: tuple[str, ...], fmt: str, out: str | None, ta
               metavar="SECONDS", help="Stop a file that takes longer (0: no limit).")
 @click.option("--resume", is_flag=True, help="Skip files already in the --out JSON of an earlier run; keep them.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=str), metavar="DIR",
-              help="Keep extracted text in DIR so a re-run skips extraction (holds CV text: opt-in).")
+              help="Keep each CV's extracted text and ad-independent analysis in DIR, so a re-run (against any "
+                   "ad) skips them (holds CV text: opt-in).")
 @click.option("--scheduler", envvar=SCHEDULER_ENV, metavar="tcp://HOST:PORT",
               help=f"Run on this Dask scheduler (needs pip install 'cvscan[dask]'); also ${SCHEDULER_ENV}.")
 @click.option("--taxonomy", "taxonomy_path", type=click.Path(dir_okay=False, path_type=str),
@@ -152,10 +167,11 @@ def _scan_ads(cv: str, job_paths: tuple[str, ...], fmt: str, out: str | None, ta
 @click.option("--ocr", is_flag=True, help="OCR scanned PDF pages; needs pip install 'cvscan[ocr]'.")
 @click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default="auto", show_default=True,
               help="PDF reader: pdfium, pypdf, or auto (pdfium when installed).")
+@click.option("--as-of", "today", metavar="YYYY-MM", callback=_month, help=_AS_OF_HELP)
 def batch_command(inputs: tuple[str, ...], job_path: str, fmt: str, out: str | None, n_jobs: int | None,
                   top: int | None, min_score: float | None, recursive: bool, timeout: float, resume: bool,
                   cache_dir: str | None, scheduler: str | None, taxonomy_path: str | None, ocr: bool,
-                  pdf_engine: PdfEngine) -> None:
+                  pdf_engine: PdfEngine, today: tuple[int, int] | None) -> None:
     """Score every CV in the folders or files INPUTS against one job ad: a ranked table.
 
     Folders give their .pdf, .docx, .txt and .md files (hidden ones skipped). A file that cannot be scored
@@ -163,7 +179,7 @@ def batch_command(inputs: tuple[str, ...], job_path: str, fmt: str, out: str | N
     job ad, 130 interrupted (what finished is written).
     """
     try:
-        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine)
+        settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine, today=today)
         tax = load_taxonomy(taxonomy_path)
         job = load_job(job_path, taxonomy=tax, settings=settings)
         done = write_batch(

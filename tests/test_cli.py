@@ -155,3 +155,24 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 
     r = subprocess.run([sys.executable, "-m", "scanner", "--help"], capture_output=True, text=True, check=False)
     assert r.returncode == 0 and "Usage: cvscan" in r.stdout
+
+
+def test_as_of_fixes_what_present_means(tmp_path: Path) -> None:
+    import scanner
+
+    cv, ad = str(FIXTURES / "cv_plain.txt"), str(FIXTURES / "job_ml_engineer.txt")
+    code, out, _ = run("scan", cv, "--job", ad, "--format", "json", "--as-of", "2030-01")
+    assert code == 0
+    settings = scanner.ScanSettings(today=(2030, 1))
+    assert json.loads(out) == scanner.to_dict(scanner.scan(cv, ad, settings=settings))
+    assert json.loads(out) != json.loads(run("scan", cv, "--job", ad, "--format", "json", "--as-of", "2026-11")[1])
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    (folder / "cv_plain.txt").write_bytes(Path(cv).read_bytes())
+    code, table, _ = run("batch", str(folder), "--job", ad, "--format", "json", "--as-of", "2030-01", "--jobs", "1")
+    assert code == 0
+    result = json.loads(table)["results"][0]
+    assert result["breakdown"] == json.loads(out)["breakdown"]
+    for bad in ("2030-13", "30-01", "January"):
+        code, _, err = run("scan", cv, "--job", ad, "--as-of", bad)
+        assert code == 2 and "YYYY-MM" in err
