@@ -38,9 +38,10 @@ from .errors import ScannerError, ScanTimeoutError, SettingsError
 from .extract import extract
 from .extract.limits import time_limit
 from .extract.pdfium import resolve_engine
-from .pipeline import ScanSettings, analyse_cv, current_month, scan_document
+from .pipeline import ScanSettings, analyse_cv, scan_document
 from .records import CVAnalysis, Document, JobPosting, JobSummary, Report
 from .render import compact_json, to_dict
+from .structure import current_month
 from .taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import os
 from collections.abc import Sequence
@@ -161,15 +160,10 @@ def _ad_profile(job: JobPosting) -> str:
     return f"{job.title}\n{job.text}" if job.title else job.text
 
 
-def current_month() -> tuple[int, int]:
-    today = datetime.date.today()
-    return today.year, today.month
-
-
 def analyse_cv(doc: Document, settings: ScanSettings | None = None) -> CVAnalysis:
     """The ad-independent part of a scan of ``doc`` (``settings.today`` fixes what "Present" means)."""
     settings = settings or ScanSettings()
-    structure = parse_structure(doc, today=settings.today or current_month())
+    structure = parse_structure(doc, today=settings.today)
     return CVAnalysis(structure, run_checks(doc, structure), cv_vector(doc.full_text))
 
 

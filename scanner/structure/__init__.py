@@ -16,6 +16,7 @@ from .sections import find_sections, heading_key, load_section_headings, parse_s
 from .titles import MAX_TITLES, headline, job_titles
 
 __all__ = [
+    "current_month",
     "heading_key",
     "load_section_headings",
     "parse_date_ranges",
@@ -42,6 +43,12 @@ def _job_ranges(ranges: Sequence[DateRange], sections: Sequence[Section]) -> lis
     return [r for r in ranges if (sec := _section_of(r.line, sections)) is None or sec.name not in _NOT_JOBS]
 
 
+def current_month() -> tuple[int, int]:
+    """(year, month) of today: what "Present" in a CV means unless told otherwise."""
+    now = datetime.date.today()
+    return now.year, now.month
+
+
 def parse_structure(
     doc: Document,
     *,
@@ -54,8 +61,7 @@ def parse_structure(
     the built-in list. ``today`` (year, month) is what "Present" means; default: the current month.
     """
     if today is None:
-        now = datetime.date.today()
-        today = (now.year, now.month)
+        today = current_month()
     table = load_section_headings() if headings is None else {heading_key(k): v for k, v in headings.items()}
     lines = doc.lines
     sections = find_sections(lines, table)
