@@ -60,9 +60,14 @@ def analysis_version() -> str:
     """A fingerprint of all of cvscan's code and keyword lists, for :class:`CVAnalysis` entries: structure,
     checks and TF-IDF weights come from most of the package, so any change to it gives new keys."""
     h = hashlib.sha256(f"{extractor_version()}\0".encode())
+    # Installed, the keyword lists are a folder of the package; in a checkout they sit beside it: each once.
     stack = [resources.files("scanner"), resources.files("scanner.keyword_lists")]
+    seen: set[str] = set()
     while stack:
         folder = stack.pop()
+        if str(folder) in seen:
+            continue
+        seen.add(str(folder))
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.is_dir():
                 if entry.name != "__pycache__":
