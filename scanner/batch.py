@@ -266,8 +266,8 @@ class _Pool:
         raise NotImplementedError
 
 
-class _LokyPool(_Pool):
-    """Worker processes from joblib's loky; the context reaches each worker once through its initializer."""
+class _ProcessPool(_Pool):
+    """Worker processes on this machine, each given the context once; a stuck one can be killed."""
 
     kills_workers = True
 
@@ -277,6 +277,10 @@ class _LokyPool(_Pool):
         self.capacity = jobs
         self.fn = fn
         self._executor: Any = None
+
+
+class _LokyPool(_ProcessPool):
+    """Worker processes from joblib's loky; the context reaches each worker once through its initializer."""
 
     def _get(self) -> Any:
         if self._executor is None:
@@ -313,18 +317,11 @@ def fork_available() -> bool:
             and threading.active_count() == 1)
 
 
-class _ForkPool(_Pool):
+class _ForkPool(_ProcessPool):
     """Worker processes forked from this one: they start in milliseconds with everything the parent loaded
     (modules, the taxonomy, the ad's analysis and their caches) instead of importing cvscan afresh."""
 
-    kills_workers = True
-
-    def __init__(self, ctx: _Context, jobs: int,
-                 fn: Callable[[str], Outcome] = _scan_file) -> None:
-        self.ctx = ctx
-        self.capacity = jobs
-        self.fn = fn
-        self._executor: cf.ProcessPoolExecutor | None = None
+    _executor: cf.ProcessPoolExecutor | None
 
     def _get(self) -> cf.ProcessPoolExecutor:
         if self._executor is None:
