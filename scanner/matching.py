@@ -104,7 +104,6 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
     """Every occurrence of every taxonomy term in the lines, keyed by term name (longest match wins)."""
     found: dict[str, list[Occurrence]] = {}
     index = taxonomy.index
-    spans = index.spans
     for ln, line in enumerate(lines):
         if not line.strip():
             continue
@@ -113,11 +112,8 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
         norm = normalize_line(line)
         i = 0
         while i < len(toks):
-            if keys[i] not in spans:  # most tokens start no key (index.span's first test, inline: it runs per token)
-                i += 1
-                continue
             step = 1
-            # Only n-grams as long as some key that starts with this token can match.
+            # Only n-grams as long as some key that starts with this token can match: most tokens start none.
             for n in range(min(index.span(keys[i], keys[i + 1] if i + 1 < len(keys) else None), len(toks) - i),
                            0, -1):
                 entries = index.get(tuple(keys[i : i + n]))
