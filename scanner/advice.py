@@ -173,24 +173,18 @@ def _uk_us() -> tuple[dict[str, str], dict[str, str]]:
 
 @functools.cache
 def _signal_cues() -> dict[str, tuple[str, ...]]:
-    """signal -> the regex bodies of its cues, from ml_production_signals.csv."""
+    """signal -> its cues as written in ml_production_signals.csv, lower case (a trailing ``*``: any ending)."""
     out: dict[str, list[str]] = {}
     for row in _csv_rows("ml_production_signals.csv"):
-        signal, cue = row[0].strip(), row[1].strip().lower()
-        out.setdefault(signal, []).append(re.escape(cue.rstrip("*")) + (r"\w*" if cue.endswith("*") else ""))
+        out.setdefault(row[0].strip(), []).append(row[1].strip().lower())
     return {k: tuple(v) for k, v in out.items()}
-
-
-@functools.cache
-def _signal_literals(signal: str) -> tuple[str, ...]:
-    """The signal's cues as written in ml_production_signals.csv, lower case."""
-    return tuple(row[1].strip().lower() for row in _csv_rows("ml_production_signals.csv") if row[0].strip() == signal)
 
 
 @functools.cache
 def _signal_pattern(signal: str) -> re.Pattern[str]:
     """Any cue of the signal: one pass over a text instead of one per cue."""
-    return re.compile(rf"(?<![\w/])(?:{'|'.join(_signal_cues()[signal])})(?![\w/])", re.I)
+    bodies = (re.escape(cue.rstrip("*")) + (r"\w*" if cue.endswith("*") else "") for cue in _signal_cues()[signal])
+    return re.compile(rf"(?<![\w/])(?:{'|'.join(bodies)})(?![\w/])", re.I)
 
 
 @functools.cache
@@ -627,8 +621,8 @@ def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
     body = "\n".join(ln.logical for ln in lines if ln.first and ln.section in _PROSE_SECTIONS)
     folded = body.lower()
     # The cues are lower-case literals (some with a word ending): the regex runs only where one occurs at all.
-    has = {sig: any(cue.rstrip("*") in folded for cue in _signal_literals(sig)) and bool(_signal_pattern(sig).search(body))
-           for sig in _signal_cues()}
+    has = {sig: any(cue.rstrip("*") in folded for cue in cues) and bool(_signal_pattern(sig).search(body))
+           for sig, cues in _signal_cues().items()}
     absent = [s for s in _SIGNAL_TEXT if not has.get(s, False)]
     best = _ml_line(lines, per_line)
     if absent and best is not None:
