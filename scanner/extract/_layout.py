@@ -70,6 +70,12 @@ def _x1(segment: list[Fragment]) -> float:
     return max(f.x1 for f in segment)
 
 
+def visible_chars(*texts: str) -> int:
+    """Characters other than white space in the texts (a page's text-layer size, for both engines): the words'
+    lengths, as str.split splits at exactly the characters str.isspace calls white space."""
+    return sum(len(word) for text in texts for word in text.split())
+
+
 def group_rows(fragments: list[Fragment]) -> list[Row]:
     """Group fragments into rows by baseline, top to bottom; each row's segments left to right."""
     rows: list[Row] = []
@@ -138,7 +144,7 @@ def _find_split(rows: list[Row], body_height: float) -> _Split | None:
     best_rows = 0
     for gutter, crossed in zip(candidates, crossing, strict=True):
         start = 0
-        for index in (*sorted(crossed), len(rows)):
+        for index in (*crossed, len(rows)):  # rows were added in order
             if index - start >= max(MIN_COLUMN_ROWS, best_rows + 1) and _is_column_run(
                 rows, spans, start, index, gutter, body_height
             ):

@@ -18,7 +18,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..errors import CorruptDocumentError, EmptyFileError, EncryptedDocumentError, NoTextLayerError
 from ..records import Document, LayoutFacts, PageFacts
-from ._layout import Fragment, Row, group_rows, order_rows, split_headers_footers
+from ._layout import Fragment, Row, group_rows, order_rows, split_headers_footers, visible_chars
 from .limits import Limits, brief, over_limit
 from .pdfbounds import pypdf_limit_error, pypdf_limits
 from .text import clean_text
@@ -131,7 +131,7 @@ class _PageCollector:
         text = text.replace("\n", " ").strip(" ")
         if not text.strip():
             return
-        self.chars += sum(1 for c in text if not c.isspace())
+        self.chars += visible_chars(text)
         metrics = self._font(font)
         try:
             m = _mult(tm, cm)
@@ -235,7 +235,7 @@ def _read_page(
     use_plain = (not rows and not collector.rotated and plain.strip() != "") or (
         len(rows) == 1 and plain.count("\n") >= 3
     )
-    chars = collector.chars or sum(1 for c in plain if not c.isspace())
+    chars = collector.chars or visible_chars(plain)
     facts = PageFacts(number, width, height, 1, chars, collector.images)
     return _Page(facts, [] if use_plain else rows, collector.rotated, plain if use_plain else None, bounds)
 

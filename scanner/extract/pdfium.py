@@ -28,7 +28,7 @@ from ..errors import (
     SettingsError,
 )
 from ..records import Document, PageFacts
-from ._layout import Fragment, group_rows
+from ._layout import Fragment, group_rows, visible_chars
 from .limits import Limits, brief, over_limit
 from .pdf import _REEXPORT, _assemble, _FontMetrics, _Page
 
@@ -256,8 +256,7 @@ def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str],
             fragments, rotated = _read_chars(chars, text, fonts)
         finally:
             textpage.close()
-        # Characters other than white space: the words' lengths (str.split splits at exactly str.isspace).
-        text_chars = sum(len(word) for piece in (*(f.text for f in fragments), *rotated) for word in piece.split())
+        text_chars = visible_chars(*(f.text for f in fragments), *rotated)
         images = 0 if no_images else _count_images(raw, page.raw, False)
         drawn = raw.FPDFPage_CountObjects(page.raw) > 0
         links = _hyperlinks(raw, pdf.raw, page.raw)
