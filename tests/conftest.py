@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -16,6 +19,19 @@ if os.environ.get("CI"):
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GOLDEN = FIXTURES / "golden"
 UPDATE_GOLDEN = os.environ.get("CVSCAN_UPDATE_GOLDEN") == "1"
+
+
+def fixture_generator() -> ModuleType:
+    """fixtures/generate.py as a module, for tests that make documents too big to keep (make_long_cv)."""
+    name = "cvscan_fixture_generate"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, FIXTURES / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import importlib.util
 import io
 import json
 import os
@@ -19,7 +18,7 @@ import cloudpickle
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, fixture_generator
 
 import scanner
 from scanner.batch import (
@@ -45,15 +44,6 @@ ML_AD = str(FIXTURES / "job_ml_engineer.txt")
 DS_AD = str(FIXTURES / "job_data_scientist.txt")
 GOOD = ["cv_ml_two_column.pdf", "cv_data_scientist.docx", "cv_java_developer.txt", "cv_markdown.md"]
 BAD = ["corrupt.pdf", "cv_encrypted.pdf", "empty.pdf"]
-
-
-def _generate_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("cvscan_fixture_generate", FIXTURES / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -271,7 +261,7 @@ def test_an_unexpected_exception_becomes_an_internal_row(job: scanner.JobPosting
 def test_a_slow_file_is_stopped_at_the_time_limit(folder: Path, tmp_path: Path) -> None:
     # ~900,000 characters, just under the text limit: over 2 s to scan here; the others take some 50 ms, so a
     # 1 s limit leaves them room on a busy machine (forked workers start with everything loaded).
-    _generate_module().make_long_cv(folder / "cv_long.txt", copies=300)
+    fixture_generator().make_long_cv(folder / "cv_long.txt", copies=300)
     out = tmp_path / "out.json"
     t = time.monotonic()
     code, _, _ = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out),

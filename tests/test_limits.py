@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, fixture_generator
 
 import scanner
 from scanner.errors import ScannerError
@@ -181,8 +181,7 @@ def test_time_limits_nest() -> None:
 def test_a_single_scan_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     slow = tmp_path / "cv_long.txt"
     # 150 copies of a CV whose lines differ (a copy number), so no work on a line is reused: over a second.
-    plain = (FIXTURES / "cv_plain.txt").read_text(encoding="utf-8").split("\n")
-    slow.write_text("\n".join(f"{line} v{k}" for k in range(150) for line in plain), encoding="utf-8")
+    fixture_generator().make_long_cv(slow, copies=150, text=(FIXTURES / "cv_plain.txt").read_text(encoding="utf-8"))
     settings = scanner.ScanSettings(limits=Limits(max_seconds=0.3))
     started = time.monotonic()
     with pytest.raises(scanner.ScanTimeoutError) as info:
