@@ -76,18 +76,36 @@ def resolve_engine(engine: str) -> Literal["pypdf", "pdfium"]:
 # --- one page ---------------------------------------------------------------------------------------------
 
 
+def _unchecked(function: Any) -> Any:
+    """The same PDFium function without ctypes' per-call argument conversion (its declared ``argtypes``).
+
+    A page has thousands of characters and each takes a few calls, so the conversion was half of their cost.
+    Callers pass only ``c_void_p`` handles, ``int`` indexes and ``byref`` out-parameters, which ctypes passes
+    unconverted exactly as declared; the result type stays the declared one.
+    """
+    unchecked = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    unchecked.restype = function.restype
+    return unchecked
+
+
 class _Chars:
     """Per-character queries on one PDFium text page, with the ctypes out-parameters allocated once."""
 
     def __init__(self, raw: ModuleType, textpage: Any) -> None:
         self.c = raw
         self.tp = textpage
+        self._handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+        fast = _fast_bindings(raw)
+        self._generated, self._origin, self._box, self._get_matrix, self._size, self._font_info = fast
         self._x = ctypes.c_double()
         self._y = ctypes.c_double()
+        self._xy = ctypes.byref(self._x), ctypes.byref(self._y)
         self._rect = raw.FS_RECTF()
+        self._rect_ref = ctypes.byref(self._rect)
         self._matrix = raw.FS_MATRIX()
+        self._matrix_ref = ctypes.byref(self._matrix)
         self._font = ctypes.create_string_buffer(256)
-        self._flags = ctypes.c_int()
+        self._font_args = ctypes.byref(self._font), len(self._font), ctypes.byref(ctypes.c_int())
         self._names: dict[bytes, str] = {}
 
     def text(self, count: int) -> str:
@@ -102,21 +120,21 @@ class _Chars:
                        for u in (unicode(self.tp, i) for i in range(count)))
 
     def generated(self, index: int) -> bool:
-        return bool(self.c.FPDFText_IsGenerated(self.tp, index) == 1)
+        return bool(self._generated(self._handle, index) == 1)
 
     def origin(self, index: int) -> tuple[float, float]:
-        self.c.FPDFText_GetCharOrigin(self.tp, index, self._x, self._y)
+        self._origin(self._handle, index, *self._xy)
         return self._x.value, self._y.value
 
     def boxes(self, start: int, end: int) -> tuple[list[float], list[float], list[float]]:
         """Lefts, rights and bottoms of the loose boxes of the characters from ``start`` to ``end`` (a box spans
         origin to origin + advance); one tight loop, as a page has thousands."""
-        get, tp, rect = self.c.FPDFText_GetLooseCharBox, self.tp, self._rect
+        get, tp, ref, rect = self._box, self._handle, self._rect_ref, self._rect
         lefts: list[float] = []
         rights: list[float] = []
         bottoms: list[float] = []
         for index in range(start, end):
-            get(tp, index, rect)
+            get(tp, index, ref)
             lefts.append(rect.left)
             rights.append(rect.right)
             bottoms.append(rect.bottom)
@@ -124,15 +142,15 @@ class _Chars:
 
     def matrix(self, index: int) -> tuple[float, float, float, float]:
         m = self._matrix
-        if not self.c.FPDFText_GetMatrix(self.tp, index, m):
+        if not self._get_matrix(self._handle, index, self._matrix_ref):
             return (1.0, 0.0, 0.0, 1.0)
         return (m.a, m.b, m.c, m.d)
 
     def size(self, index: int) -> float:
-        return float(self.c.FPDFText_GetFontSize(self.tp, index))
+        return float(self._size(self._handle, index))
 
     def font(self, index: int) -> str | None:
-        length = self.c.FPDFText_GetFontInfo(self.tp, index, self._font, len(self._font), self._flags)
+        length = self._font_info(self._handle, index, *self._font_args)
         if not 0 < length <= len(self._font):
             return None
         raw = self._font.value
@@ -140,6 +158,14 @@ class _Chars:
         if name is None:
             name = self._names[raw] = _SUBSET.sub("", raw.decode("latin-1").strip())
         return name or None
+
+
+@cache
+def _fast_bindings(raw: ModuleType) -> tuple[Any, ...]:
+    """The per-character functions of :class:`_Chars`, unchecked (made once per process)."""
+    return tuple(_unchecked(f) for f in (raw.FPDFText_IsGenerated, raw.FPDFText_GetCharOrigin,
+                                         raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix,
+                                         raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo))
 
 
 def _runs(chars: _Chars, text: str) -> list[tuple[int, int]]:
