@@ -195,6 +195,7 @@ def _architectures() -> re.Pattern[str]:
 
 
 @functools.cache
+@functools.cache
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.I)
 
@@ -239,12 +240,14 @@ def _swap(new: str, m: re.Match[str]) -> str:
     return _keep_case(m.group(), new)
 
 
+_TIDY = tuple((re.compile(pattern), repl) for pattern, repl in (
+    (r"\s+([,.;:!?)])", r"\1"), (r"([,;:])\1+", r"\1"), (r"\(\s*\)", ""), (r"^[,;:.\s-]+", "")))
+
+
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s+([,.;:!?)])", r"\1", text)
-    text = re.sub(r"([,;:])\1+", r"\1", text)
-    text = re.sub(r"\(\s*\)", "", text)
-    text = re.sub(r"^[,;:.\s-]+", "", text)
+    text = " ".join(text.split())
+    for pattern, repl in _TIDY:
+        text = pattern.sub(repl, text)
     return _cap(text)
 
 
@@ -357,9 +360,8 @@ def _first_person(d: _Draft) -> None:
 def _weak_opener(d: _Draft) -> None:
     if not _any_phrase(frozenset({"weak_opener"}), True).search(d.text):
         return
-    phrases = [(p, adv) for p, (kind, adv) in weak_phrases().items() if kind == "weak_opener"]
-    for phrase, advice in phrases:
-        m = _phrase_pattern(phrase).search(d.text)
+    for phrase, _, advice, pattern in _phrases_of(frozenset({"weak_opener"}), True):
+        m = pattern.search(d.text)
         if not m:
             continue
         before, after = d.text[: m.start()], d.text[m.end():].lstrip()
@@ -409,12 +411,17 @@ def _passive(d: _Draft) -> None:
     d.note("passive_voice", "passive voice hides who did the work: start with your verb")
 
 
+@functools.cache
+def _phrases_of(kinds: frozenset[str], in_summary: bool) -> tuple[tuple[str, str, str, re.Pattern[str]], ...]:
+    """The weak phrases of these kinds, in the list's order, each with its kind, advice and pattern."""
+    return tuple((phrase, kind, advice, _phrase_pattern(phrase)) for phrase, (kind, advice) in weak_phrases().items()
+                 if kind in kinds and (in_summary or phrase not in _SUMMARY_ONLY))
+
+
 def _phrases(d: _Draft, kinds: Iterable[str], in_summary: bool) -> None:
     wanted = frozenset(kinds)
-    for phrase, (kind, advice) in weak_phrases().items() if _any_phrase(wanted, in_summary).search(d.text) else ():
-        if kind not in wanted or (phrase in _SUMMARY_ONLY and not in_summary):
-            continue
-        pat = _phrase_pattern(phrase)
+    for phrase, kind, advice, pat in _phrases_of(wanted, in_summary) if _any_phrase(wanted, in_summary).search(
+            d.text) else ():
         if not pat.search(d.text):
             continue
         repl = phrase_rewrites().get(phrase, "")

@@ -208,10 +208,16 @@ def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list
     lefts, rights, bottoms = chars.boxes(start, end)
     # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
     pens = list(itertools.accumulate(rights, max))
-    gaps = sorted(map(operator.sub, lefts[1:], pens))
+    steps = list(map(operator.sub, lefts[1:], pens))  # each character's gap, while nothing is cut
+    gaps = sorted(steps)
     usual = min(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
     wide, overlap, jump, word = 0.12 * size, -0.3 * size, 0.3 * size, 0.1 * size
     out: list[Fragment] = []
+    if not steps or (gaps[-1] <= wide and gaps[-1] - usual <= word and gaps[0] >= overlap
+                     and max(map(abs, map(operator.sub, bottoms[1:], bottoms))) <= jump):
+        # Most runs: no gap to cut at or to put a space in (the loop below would only copy the characters).
+        _add(out, chars, text[start:end], start, lefts[0], pens[-1], size)
+        return out
     first = 0
     parts: list[str] = [text[start]]
     for i in range(1, len(lefts)):
