@@ -48,10 +48,15 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 _SCHOOL = re.compile(r"\bHigh\s+School\b", re.IGNORECASE)
 
 
+# Any degree pattern at all (each keeps its own flags): most lines name none, and one search tells so.
+_ANY = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
+                           for patterns in _PATTERNS.values() for p in patterns))
+
+
 def _level(lines: Sequence[str], *, education: bool) -> str | None:
     best = -1
     for line in lines:
-        for name, patterns in _PATTERNS.items():
+        for name, patterns in _PATTERNS.items() if _ANY.search(line) else ():
             rank = DEGREE_LEVELS.index(name)
             if rank > best and any(p.search(line) for p in patterns):
                 best = rank
