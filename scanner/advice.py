@@ -657,7 +657,9 @@ def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
 
 
 def _terms_per_line(lines: Sequence[CVLine], taxonomy: Taxonomy) -> dict[int, set[str]]:
-    firsts = [ln for ln in lines if ln.first]
+    """The categories of the taxonomy terms on each line that a rule asks about: the one-line bullets (where
+    related work is) and the skills lines. Terms are found line by line, so the other lines need no search."""
+    firsts = [ln for ln in lines if ln.first and (ln.section == "skills" or (ln.bullet and ln.single))]
     found = find_terms([ln.logical for ln in firsts], taxonomy)
     per: dict[int, set[str]] = {}
     for occs in found.values():
