@@ -200,6 +200,36 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.I)
 
 
+_RUN = re.compile(r"\w+")
+
+
+@functools.cache
+def _phrase_words(kinds: frozenset[str], in_summary: bool) -> frozenset[str] | None:
+    """One word of each weak phrase of these kinds (its longest), lower-case; None unless all are ASCII."""
+    words: set[str] = set()
+    for phrase, _, _, _ in _phrases_of(kinds, in_summary):
+        runs = _RUN.findall(phrase.lower())
+        if not phrase.isascii() or not runs:
+            return None
+        words.add(max(runs, key=len))
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1024)
+def _runs_of(text: str) -> frozenset[str]:
+    return frozenset(_RUN.findall(text.lower()))
+
+
+def _has_phrase(kinds: frozenset[str], in_summary: bool, text: str) -> bool:
+    """Whether a weak phrase of these kinds occurs in the text. A phrase matches only between non-word
+    characters, so each of its words is then a whole word of the text: in ASCII text (where lower case is what
+    the case-blind pattern means), a text without any phrase's longest word needs no regex search."""
+    words = _phrase_words(kinds, in_summary)
+    if words is not None and text.isascii() and words.isdisjoint(_runs_of(text)):
+        return False
+    return _any_phrase(kinds, in_summary).search(text) is not None
+
+
 @functools.cache
 def _any_phrase(kinds: frozenset[str], in_summary: bool) -> re.Pattern[str]:
     """Matches where any weak phrase of these kinds would: most lines have none, and one search of the line
@@ -358,7 +388,7 @@ def _first_person(d: _Draft) -> None:
 
 
 def _weak_opener(d: _Draft) -> None:
-    if not _any_phrase(frozenset({"weak_opener"}), True).search(d.text):
+    if not _has_phrase(frozenset({"weak_opener"}), True, d.text):
         return
     for phrase, _, advice, pattern in _phrases_of(frozenset({"weak_opener"}), True):
         m = pattern.search(d.text)
@@ -420,8 +450,7 @@ def _phrases_of(kinds: frozenset[str], in_summary: bool) -> tuple[tuple[str, str
 
 def _phrases(d: _Draft, kinds: Iterable[str], in_summary: bool) -> None:
     wanted = frozenset(kinds)
-    for phrase, kind, advice, pat in _phrases_of(wanted, in_summary) if _any_phrase(wanted, in_summary).search(
-            d.text) else ():
+    for phrase, kind, advice, pat in _phrases_of(wanted, in_summary) if _has_phrase(wanted, in_summary, d.text) else ():
         if not pat.search(d.text):
             continue
         repl = phrase_rewrites().get(phrase, "")

@@ -234,3 +234,20 @@ def test_report_json_lists_all_and_text_shows_ten(ml_job: JobPosting) -> None:
     assert len(to_dict(r)["suggestions"]) == len(r.suggestions) > 0
     assert to_text(r).count("      before: ") == min(10, len(r.suggestions))
     assert Path(r.file).name == "cv_plain.txt"
+
+
+_PHRASE_KINDS = [frozenset({"weak_opener"}), frozenset({"bot_phrase", "buzzword"}), frozenset({"vague_adjective"})]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a lot of", "Results-Driven", "results", "driven", "LOT", "best-in-class",
+                                 "class", "-", " ", "/", "Bést", "İnnovative", "innovative", "dynamic", "_x",
+                                 "helped", "assisted with", "team", "2019", "\u212a"]), max_size=8),
+       st.sampled_from(_PHRASE_KINDS), st.booleans())
+def test_phrase_prefilter_agrees_with_the_phrase_regex(parts: list[str], kinds: frozenset[str],
+                                                       in_summary: bool) -> None:
+    # The word-set shortcut may only skip texts where the phrase regex finds nothing.
+    from scanner.advice import _any_phrase, _has_phrase
+
+    text = "".join(parts)
+    assert _has_phrase(kinds, in_summary, text) == bool(_any_phrase(kinds, in_summary).search(text))
