@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .matching import find_terms, join_wrapped
+from .normalize import key_words, lacks_words
 from .records import CVStructure, Document, JobPosting, KeywordHit, MissingKeyword, Suggestion
 from .scoring import WEIGHTS
 from .taxonomy import SOFT, Taxonomy, load_taxonomy
@@ -196,7 +197,7 @@ def _architectures() -> re.Pattern[str]:
 
 @functools.cache
 def _architecture_words() -> frozenset[str] | None:
-    return _key_words(_data_lines("ml_architectures.txt"), plural=True)  # the pattern allows a plural "s"
+    return key_words(_data_lines("ml_architectures.txt"), plural=True)  # the pattern allows a plural "s"
 
 
 @functools.cache
@@ -204,44 +205,15 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.I)
 
 
-_RUN = re.compile(r"\w+")
-
-
-def _key_words(literals: Iterable[str], *, plural: bool = False) -> frozenset[str] | None:
-    """One word of each literal (its longest; with ``plural``, also that word + "s"), lower-case; None unless
-    all are ASCII with a word in them."""
-    words: set[str] = set()
-    for literal in literals:
-        runs = _RUN.findall(literal.lower())
-        if not literal.isascii() or not runs:
-            return None
-        words.add(key := max(runs, key=len))
-        if plural:
-            words.add(key + "s")
-    return frozenset(words)
-
-
 @functools.cache
 def _phrase_words(kinds: frozenset[str], in_summary: bool) -> frozenset[str] | None:
-    return _key_words(phrase for phrase, _, _, _ in _phrases_of(kinds, in_summary))
-
-
-def _lacks(words: frozenset[str] | None, text: str) -> bool:
-    """Whether the text surely holds none of the literals that ``words`` are the key words of, when each is
-    matched case-blind between non-word characters: each of its words is then a whole word of the text, and
-    in ASCII text lower case is what the case-blind match means."""
-    return words is not None and text.isascii() and words.isdisjoint(_runs_of(text))
-
-
-@functools.lru_cache(maxsize=1024)
-def _runs_of(text: str) -> frozenset[str]:
-    return frozenset(_RUN.findall(text.lower()))
+    return key_words(phrase for phrase, _, _, _ in _phrases_of(kinds, in_summary))
 
 
 def _has_phrase(kinds: frozenset[str], in_summary: bool, text: str) -> bool:
     """Whether a weak phrase of these kinds occurs in the text (most lines lack every phrase's key word, and
     then need no search with the long pattern)."""
-    return not _lacks(_phrase_words(kinds, in_summary), text) and _any_phrase(kinds, in_summary).search(text) is not None
+    return not lacks_words(_phrase_words(kinds, in_summary), text) and _any_phrase(kinds, in_summary).search(text) is not None
 
 
 @functools.cache
@@ -686,7 +658,7 @@ def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
     for ln in lines:
         if ln.section not in _PROSE_SECTIONS and ln.section != "skills":
             continue
-        if _lacks(_architecture_words(), ln.text):
+        if lacks_words(_architecture_words(), ln.text):
             continue  # no architecture named (fewer than three)
         names = {m.group().lower().rstrip("s") for m in arch.finditer(ln.text)}
         if len(names) < 3 or ("serving" in _signal_cues() and _signal_pattern("serving").search(ln.logical)):

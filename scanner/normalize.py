@@ -12,7 +12,7 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import NamedTuple
 
@@ -131,3 +131,36 @@ def iter_lines(text: str) -> Iterator[tuple[int, str]]:
     for i, line in enumerate(text.split("\n")):
         if line.strip():
             yield i, line
+
+
+# --- a cheap test before a long alternation ---------------------------------------------------------------
+
+_RUN = re.compile(r"\w+")
+
+
+def key_words(literals: Iterable[str], *, plural: bool = False) -> frozenset[str] | None:
+    """One word of each literal (its longest; with ``plural``, also that word + "s"), in lower case, for
+    :func:`lacks_words`; None unless every literal is ASCII with a word in it."""
+    words: set[str] = set()
+    for literal in literals:
+        runs = _RUN.findall(literal.lower())
+        if not literal.isascii() or not runs:
+            return None
+        words.add(key := max(runs, key=len))
+        if plural:
+            words.add(key + "s")
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1024)
+def _runs_of(text: str) -> frozenset[str]:
+    return frozenset(_RUN.findall(text.lower()))
+
+
+def lacks_words(words: frozenset[str] | None, text: str) -> bool:
+    """Whether ``text`` surely holds none of the literals whose :func:`key_words` are ``words``, where a regex
+    matches each case-blind and only between non-word characters (as ``(?<![\\w-])literal(?![\\w-])`` or
+    ``\\bliteral\\b`` do). Each word of a literal is then a whole word of the text, and in ASCII text lower
+    case is exactly what the case-blind match means: a text without any key word needs no regex search, which
+    for a long alternation tried at every character costs far more than this test."""
+    return words is not None and text.isascii() and words.isdisjoint(_runs_of(text))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.errors import TaxonomyError
 from scanner.records import DEGREE_LEVELS, Document, LayoutFacts
@@ -407,3 +409,18 @@ def test_titles_skip_company_placeholders_and_sentences() -> None:
 def test_today_defaults_to_current_date() -> None:
     st = parse_structure(doc("Experience\nEngineer\nJan 2020 – Present"), headings=HEADINGS)
     assert st.experience_years is not None and st.experience_years >= 5.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["linkedin.com/in/jane", "LinkedIn", "github.com/x", "jane.github.io", "gitlab",
+                                 "Tel", "tel.", "Phone:", "Mob", "ph", "cell", " ", "/", "-", "@", "jane@x.org",
+                                 "+44 20 7946 0958", "555-123-4567", "www.", "https://", "ı", "x"]), max_size=8))
+def test_contact_prefilters_skip_only_texts_without_a_match(parts: list[str]) -> None:
+    from scanner.normalize import lacks_words
+    from scanner.structure.contact import _LABELLED_PHONE, _PHONE_LABELS, _PROFILE_SITES, _URL
+
+    text = "".join(parts)
+    if lacks_words(_PROFILE_SITES, text):
+        assert _URL.search(text) is None
+    if lacks_words(_PHONE_LABELS, text):
+        assert _LABELLED_PHONE.search(text) is None

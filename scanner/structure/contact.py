@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 
+from ..normalize import key_words, lacks_words
 from ..records import Contact
 from .sections import is_heading
 from .titles import looks_like_title
@@ -89,8 +90,12 @@ def _plausible_phone(cand: str) -> bool:
     return not (all(_YEARISH.match(g) for g in groups) or _DATE_LIKE.match(cand))  # "2019 - 2021"
 
 
+_PHONE_LABELS = key_words(("phone", "tel", "telephone", "mobile", "mob", "cell", "ph"))  # as in _LABELLED_PHONE
+_PROFILE_SITES = key_words(("linkedin", "github", "gitlab"))  # one of them is in every _URL match
+
+
 def _phone(text: str) -> str | None:
-    for m in _LABELLED_PHONE.finditer(text):
+    for m in _LABELLED_PHONE.finditer(text) if not lacks_words(_PHONE_LABELS, text) else ():
         if _plausible_phone(m.group("num")):
             return m.group("num").strip()
     for m in _PHONE.finditer(text):
@@ -109,15 +114,15 @@ def is_contact_line(text: str) -> bool:
 
 
 def _email(text: str) -> str | None:
-    m = _EMAIL.search(text)
+    m = _EMAIL.search(text) if "@" in text else None
     return m.group(0) if m else None
 
 
 def _links(text: str, top: Sequence[str]) -> tuple[str, ...]:
     links: list[str] = []
-    no_email = _EMAIL.sub(" ", text)
-    for m in _URL.finditer(no_email):
-        links.append(m.group(0))
+    # An e-mail address covers whole words, so blanking it out takes words away and adds none.
+    if not lacks_words(_PROFILE_SITES, text):
+        links += (m.group(0) for m in _URL.finditer(_EMAIL.sub(" ", text)))
     # Other sites count as a portfolio only in the contact block; further down they are employers' sites.
     for line in top:
         line = _EMAIL.sub(" ", line)
