@@ -91,14 +91,17 @@ def group_rows(fragments: list[Fragment]) -> list[Row]:
         frags.sort(key=lambda f: f.x0)
         seen: set[tuple[str, int, int]] = set()
         segment: list[Fragment] = []
+        right = 0.0  # _x1(segment), kept as fragments join it
         for frag in frags:
             key = (frag.text, round(frag.x0), round(frag.y))
             if key in seen:  # text drawn twice on the spot (fake bold, shadows)
                 continue
             seen.add(key)
-            if segment and frag.x0 - _x1(segment) > max(0.8 * min(frag.size, row.size), 4.0):
+            if segment and frag.x0 - right > max(0.8 * min(frag.size, row.size), 4.0):
                 row.segments.append(segment)
                 segment = []
+            if not segment or frag.x1 > right:
+                right = frag.x1
             segment.append(frag)
         if segment:
             row.segments.append(segment)
