@@ -39,6 +39,7 @@ _RANGE = re.compile(
 # (PDF exporters often put "05/2012", "to", "05/2015" on lines of their own).
 _TAIL = re.compile(r"(?<![\w/.])" + _DATE.format(p="s_") + r"(?:" + _SEP + r")?\s*$", re.IGNORECASE)
 _SEASON = re.compile(r"(?:spring|summer|fall|autumn|winter)\s*$", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _MAX_JOIN = 3  # following lines a split range may span
 _MIN_YEAR = 1950
 
@@ -96,6 +97,8 @@ def parse_date_ranges(lines: Sequence[str], *, today: tuple[int, int]) -> tuple[
     """Date ranges in ``lines``, in order; ``today`` (year, month) is what "Present" means."""
     found: list[DateRange] = []
     for i, line in enumerate(lines):
+        if not _DIGIT.search(line):
+            continue  # every date has a digit, and a range that goes on below starts with one on this line
         last_end = 0
         for m in _RANGE.finditer(line):
             rng = _to_range(m, _squash(m.group(0)), i, today)
