@@ -2,7 +2,7 @@
 """Throughput and memory of `cvscan batch` against the single-process pypdf extraction floor, in one run.
 
 Usage: python benchmarks/bench_batch.py [--sizes 100 1000] [--big] [--corpus DIR | --seed DIR] [--jobs N]
-                                        [--engine pypdf] [--cache-max N] [--floor-files N]
+                                        [--engine pypdf] [--cache-max N] [--floor-files N] [--rounds N]
 
 Builds corpora of N PDF CVs (copies of the fixture PDFs, or with --seed DIR of the PDFs under DIR, such as
 real CVs: each copy gets a unique trailing comment, so no two files have the same bytes and the cache cannot
@@ -12,14 +12,19 @@ dedupe them) in a temporary folder, or takes every CV under --corpus DIR (recurs
 
 - batch files/s (wall time of the whole `cvscan batch` command: start-up, workers, ranking, writing the JSON);
 - the pypdf floor: `PdfReader(p).pages[*].extract_text()` in this one process, on up to --floor-files of the same
-  files spread over the corpus, timed just before and again just after the batch runs (the mean counts, so a
-  change in the machine's load during the run moves both sides); the ratio batch / floor;
+  files spread over the corpus, timed before the first batch run and again after each timed run (the mean of
+  all is printed); the ratio batch / floor, each run against the mean of the floors just before and just after
+  it, so a change in the machine's speed during the run moves both sides;
 - a cached re-run (`--cache DIR` filled by a first run against another ad, --fill-job, as when a recruiter
   re-scores a folder for a second role): its files/s, its ratio to the floor and its speed-up over the uncached
   run (sizes up to --cache-max only: the 10,000-file corpus takes minutes per run);
 - CPU milliseconds per file of the batch (parent plus workers) and of the floor, and the cores the batch kept busy
   (its CPU seconds over its wall seconds): on a noisy machine these show what the wall time cannot, e.g. that a
   slow run got one core instead of two (sampled with psutil, like the peak RSS of the parent and largest worker).
+
+--rounds N times the batch N times, each run between two floor timings (floor, batch, floor, batch, ...,
+floor), and prints each round's ratio to the mean of the floors on either side of it, then the median round:
+on a machine whose speed drifts by a third within minutes, one round's ratio can be off by a sixth.
 
 --big adds 10,000 files (several minutes). Compare ratios, not seconds: these machines are noisy.
 """
@@ -143,6 +148,8 @@ def main() -> None:
     ap.add_argument("--floor-files", type=int, default=200, help="files timed for the pypdf floor")
     ap.add_argument("--cache-max", type=int, default=None, metavar="N",
                     help="time the cached re-run only for sizes up to N files [default: every size]")
+    ap.add_argument("--rounds", type=int, default=1, metavar="N",
+                    help="time the uncached batch N times between floor timings and give the median [default: 1]")
     args = ap.parse_args()
     cvscan = shutil.which("cvscan") or sys.exit("cvscan is not on PATH: install the project first")
     sizes = [*args.sizes, 10_000] if args.big else args.sizes
@@ -157,36 +164,46 @@ def main() -> None:
                 paths = make_corpus(folder, n, args.seed)
             n = len(paths)
             sample = spread(paths, args.floor_files)
-            floor_before = pypdf_floor(sample)
             out = Path(tmp) / "out.json"
             base = [cvscan, "batch", str(folder), "--recursive", "--job", args.job, "--format", "json",
                     "--out", str(out), "--jobs", str(args.jobs), "--pdf-engine", args.engine]
-            plain = run_batch(base, out)
+            # Every timed batch run sits between two floor timings and is compared with their mean.
+            floors = [pypdf_floor(sample)]
+            plains: list[tuple[float, Run]] = []
+            for _ in range(args.rounds):
+                run = run_batch(base, out)
+                floors.append(pypdf_floor(sample))
+                plains.append((n / run.seconds / ((floors[-2].rate + floors[-1].rate) / 2), run))
+            ratios = [r for r, _ in plains]
+            ratio, plain = sorted(plains, key=lambda rr: rr[0])[len(plains) // 2]  # the median round
             cached: Run | None = None
+            cached_ratio = 0.0
             if args.cache_max is None or n <= args.cache_max:
                 cache = Path(tmp) / f"cache_{n}"
                 fill = list(base)
                 fill[fill.index("--job") + 1] = args.fill_job
                 run_batch([*fill, "--cache", str(cache)], out)  # fills the cache, scoring another ad
                 filled = sum(1 for _ in cache.rglob("*.json"))
+                floors.append(pypdf_floor(sample))
                 cached = run_batch([*base, "--cache", str(cache)], out)
+                floors.append(pypdf_floor(sample))
+                cached_ratio = n / cached.seconds / ((floors[-2].rate + floors[-1].rate) / 2)
                 missed = sum(1 for _ in cache.rglob("*.json")) - filled
                 if missed:  # e.g. scanner/extract edited between the runs: a new extractor version, new keys
                     print(f"warning: the cached re-run missed the cache for {missed} files", file=sys.stderr)
                 shutil.rmtree(cache, ignore_errors=True)
-            floor_after = pypdf_floor(sample)
-            floor = (floor_before.rate + floor_after.rate) / 2
-            floor_cpu = (floor_before.cpu_ms + floor_after.cpu_ms) / 2
+            floor = sum(f.rate for f in floors) / len(floors)
+            floor_cpu = sum(f.cpu_ms for f in floors) / len(floors)
             rate = n / plain.seconds
             results.append((n, plain))
+            rounds = f"median of {len(ratios)}: {', '.join(f'{r:.2f}' for r in ratios)}; " if len(ratios) > 1 else ""
             line = (f"{n:6d} files ({plain.results} reports, {plain.errors} errors): batch {rate:6.1f} files/s "
                     f"({plain.seconds:6.1f} s, --jobs {args.jobs}, {args.engine}); pypdf floor {floor:5.1f} files/s "
-                    f"(before {floor_before.rate:.1f}, after {floor_after.rate:.1f}, {len(sample)} files); "
-                    f"ratio {rate / floor:5.2f}")
+                    f"({' '.join(f'{f.rate:.1f}' for f in floors)}, {len(sample)} files); "
+                    f"ratio {ratio:5.2f} ({rounds}to the floors either side)")
             if cached is not None:
                 line += (f"; cached re-run {n / cached.seconds:6.1f} files/s ({cached.seconds:6.1f} s): ratio to "
-                         f"floor {n / cached.seconds / floor:5.2f}, x{plain.seconds / cached.seconds:4.1f} "
-                         f"the uncached run")
+                         f"floor {cached_ratio:5.2f}, x{plain.seconds / cached.seconds:4.1f} the uncached run")
             line += (f"; CPU ms/file batch {plain.cpu_s / n * 1000:5.1f} (parent {plain.parent_cpu_s / n * 1000:4.1f}, "
                      f"cores busy {plain.cpu_s / plain.seconds:4.2f})"
                      f"{f', cached {cached.cpu_s / n * 1000:5.1f}' if cached else ''}, floor {floor_cpu:5.1f}"
