@@ -207,14 +207,16 @@ def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list
     PDFium sets words drawn apart side by side without a space of its own when the gap is small."""
     lefts, rights, bottoms = chars.boxes(start, end)
     # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
-    pens = list(itertools.accumulate(rights, max))
+    # Nearly always the right edges never go back, and each pen is the character's own edge.
+    pens = rights if _rising(rights) else list(itertools.accumulate(rights, max))
     steps = list(map(operator.sub, lefts[1:], pens))  # each character's gap, while nothing is cut
     gaps = sorted(steps)
     usual = min(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
     wide, overlap, jump, word = 0.12 * size, -0.3 * size, 0.3 * size, 0.1 * size
     out: list[Fragment] = []
     if not steps or (gaps[-1] <= wide and gaps[-1] - usual <= word and gaps[0] >= overlap
-                     and max(map(abs, map(operator.sub, bottoms[1:], bottoms))) <= jump):
+                     and (bottoms.count(bottoms[0]) == len(bottoms)  # one baseline: no jump
+                          or max(map(abs, map(operator.sub, bottoms[1:], bottoms))) <= jump)):
         # Most runs: no gap to cut at or to put a space in (the loop below would only copy the characters).
         _add(out, chars, text[start:end], start, lefts[0], pens[-1], size)
         return out
@@ -233,6 +235,13 @@ def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list
         parts.append(text[start + i])
     _add(out, chars, "".join(parts), start + first, lefts[first], pens[-1], size)
     return out
+
+
+def _rising(values: list[float]) -> bool:
+    """Whether the values never go down, so each running maximum is the value itself (a sort of sorted
+    values only checks them; NaN, which no sort can place, counts as going down)."""
+    total = sum(values)
+    return total == total and values == sorted(values)
 
 
 def _add(out: list[Fragment], chars: _Chars, piece: str, index: int, x0: float, x1: float, size: float) -> None:
