@@ -357,9 +357,12 @@ class _Draft:
             self.reasons.append(reason)
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|me|my|myself)\b")
+
+
 def _first_person(d: _Draft) -> None:
     text = d.text
-    if not re.search(r"\b(?:I|I'm|I've|me|my|myself)\b", text):
+    if not _FIRST_PERSON.search(text):
         return
     text = re.sub(r"^I(?:'m| am| have|'ve)?\s+(\w)", lambda m: m.group(1).upper(), text)
     text = re.sub(r"([.;!?]\s+)I(?:'m| am| have|'ve)?\s+(\w)", lambda m: m.group(1) + m.group(2).upper(), text)

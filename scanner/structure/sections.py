@@ -61,9 +61,12 @@ _INLINE = re.compile(r"^\s*(?P<head>[^:|–—]{2,40}?)\s*(?::|\||\s[–—-]\s)
 _SENTENCE_END = re.compile(r"[.,;!?]\s*$")
 
 
+_LETTER_GAPS = re.compile(r"\s{2,}|\s*[|·•]\s*")
+
+
 def _unspace(text: str) -> str:
     """Join letter-spaced words: "E X P E R I E N C E" -> "EXPERIENCE" (word gaps are 2+ spaces)."""
-    groups = re.split(r"\s{2,}|\s*[|·•]\s*", text.strip())
+    groups = _LETTER_GAPS.split(text.strip())
     out = []
     for group in groups:
         tokens = group.split()
