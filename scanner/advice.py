@@ -260,6 +260,7 @@ _TIDY = tuple((re.compile(pattern), repl) for pattern, repl in (
     (r"\s+([,.;:!?)])", r"\1"), (r"([,;:])\1+", r"\1"), (r"\(\s*\)", ""), (r"^[,;:.\s-]+", "")))
 
 
+@functools.lru_cache(maxsize=1024)  # a rewrite is tidied by its rule and again when lines are compared
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     for pattern, repl in _TIDY:

@@ -77,6 +77,7 @@ def _unspace(text: str) -> str:
     return " ".join(out)
 
 
+@functools.lru_cache(maxsize=4096)  # a CV's lines are asked about by sections, contact details and titles
 def heading_key(text: str) -> str:
     """Normalised heading text: case, bullets, numbering, punctuation, "&", letter spacing all ignored."""
     s = unicodedata.normalize("NFKC", text)
