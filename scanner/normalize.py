@@ -152,6 +152,9 @@ def key_words(literals: Iterable[str], *, plural: bool = False) -> frozenset[str
     return frozenset(words)
 
 
+_SHORT = 400
+
+
 @functools.lru_cache(maxsize=1024)
 def _runs_of(text: str) -> frozenset[str]:
     return frozenset(_RUN.findall(text.lower()))
@@ -163,4 +166,7 @@ def lacks_words(words: frozenset[str] | None, text: str) -> bool:
     ``\\bliteral\\b`` do). Each word of a literal is then a whole word of the text, and in ASCII text lower
     case is exactly what the case-blind match means: a text without any key word needs no regex search, which
     for a long alternation tried at every character costs far more than this test."""
-    return words is not None and text.isascii() and words.isdisjoint(_runs_of(text))
+    if words is None or not text.isascii():
+        return False
+    # Lines are remembered (rules ask about the same line in turn); a whole text is asked about once.
+    return words.isdisjoint(_runs_of(text) if len(text) <= _SHORT else _RUN.findall(text.lower()))
