@@ -37,6 +37,7 @@ import itertools
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -175,7 +176,8 @@ def main() -> None:
                 floors.append(pypdf_floor(sample))
                 plains.append((n / run.seconds / ((floors[-2].rate + floors[-1].rate) / 2), run))
             ratios = [r for r, _ in plains]
-            ratio, plain = sorted(plains, key=lambda rr: rr[0])[len(plains) // 2]  # the median round
+            ratio = statistics.median(ratios)
+            plain = sorted(plains, key=lambda rr: rr[0])[(len(plains) - 1) // 2][1]  # a middle round's run
             cached: Run | None = None
             cached_ratio = 0.0
             if args.cache_max is None or n <= args.cache_max:
