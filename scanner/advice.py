@@ -220,8 +220,7 @@ def _has_phrase(kinds: frozenset[str], in_summary: bool, text: str) -> bool:
 def _any_phrase(kinds: frozenset[str], in_summary: bool) -> re.Pattern[str]:
     """Matches where any weak phrase of these kinds would: most lines have none, and one search of the line
     tells so instead of one search per phrase."""
-    phrases = sorted((p for p, (kind, _) in weak_phrases().items()
-                      if kind in kinds and (in_summary or p not in _SUMMARY_ONLY)), key=len, reverse=True)
+    phrases = sorted((phrase for phrase, _, _, _ in _phrases_of(kinds, in_summary)), key=len, reverse=True)
     if not phrases:
         return re.compile(r"(?!)")
     return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(p) for p in phrases)})(?![\w-])", re.I)
