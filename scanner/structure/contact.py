@@ -27,8 +27,9 @@ _PHONE = re.compile(
     rf"|0\d{{2,4}}[ \t-]?\d{{3,4}}[ \t-]?\d{{3,4}}"
     r")(?![\w/]|[.,-]\d)"
 )
+_PHONE_LABEL_WORDS = ("phone", "tel", "telephone", "mobile", "mob", "cell", "ph")
 _LABELLED_PHONE = re.compile(
-    r"\b(?:phone|tel|telephone|mobile|mob|cell|ph)\b\.?[ \t]*:?[ \t]*(?P<num>\+?[\d(][\d ().-]{5,}\d)",
+    rf"\b(?:{'|'.join(_PHONE_LABEL_WORDS)})\b\.?[ \t]*:?[ \t]*(?P<num>\+?[\d(][\d ().-]{{5,}}\d)",
     re.IGNORECASE,
 )
 _YEARISH = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
@@ -90,7 +91,7 @@ def _plausible_phone(cand: str) -> bool:
     return not (all(_YEARISH.match(g) for g in groups) or _DATE_LIKE.match(cand))  # "2019 - 2021"
 
 
-_PHONE_LABELS = key_words(("phone", "tel", "telephone", "mobile", "mob", "cell", "ph"))  # as in _LABELLED_PHONE
+_PHONE_LABELS = key_words(_PHONE_LABEL_WORDS)
 _PROFILE_SITES = key_words(("linkedin", "github", "gitlab"))  # one of them is in every _URL match
 
 
