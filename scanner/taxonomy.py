@@ -211,20 +211,14 @@ class TermIndex:
         self._general = general
         self._hidden = hidden  # folded names the general layer must not answer for (overridden or removed)
         self._cache: dict[tuple[str, ...], tuple[IndexEntry, ...]] = {}
-        self._spans: dict[str, int] = {}
-        for key in primary:
-            _add_spans(self._spans, key)
 
     @functools.cached_property
     def spans(self) -> dict[str, int]:
         """The most tokens of any key that starts so, by its first token key and by its first two joined by a
         space: an n-gram longer than that needs no lookup (see :meth:`span`)."""
-        if self._general is None:
-            return self._spans
-        spans = dict(self._general.spans())
-        for start, length in self._spans.items():
-            if spans.get(start, 0) < length:
-                spans[start] = length
+        spans = dict(self._general.spans()) if self._general is not None else {}
+        for key in self._primary:
+            _add_spans(spans, key)
         return spans
 
     def span(self, first: str, second: str | None) -> int:
