@@ -89,19 +89,23 @@ def _parse_line(line: str) -> list[str]:
 class GeneralLayer:
     """The general list behind the primary terms: looked up by precomputed key, Terms built on first hit.
 
-    Loading splits two files into lines and nothing more: a key is found by bisection in the sorted index
-    (``key<TAB>line:form,...``), and a term's CSV line is parsed only when one of its keys is hit.
+    Loading splits two files into lines and builds two dictionaries from the index: the key lines
+    (``key<TAB>line:form,...``) and the span lines below ``#spans``; a term's CSV line is parsed only when one of
+    its keys is hit.
     """
 
     def __init__(self, csv_text: str, index_text: str) -> None:
         self._lines = csv_text.splitlines()
         index = index_text.splitlines()
         head, _, value = index[0].partition("\t") if index else ("", "", "")
-        if head != MAX_TOKENS_LINE:
+        if head != MAX_TOKENS_LINE or SPANS_LINE not in index:
             raise TaxonomyError(f"package data {GENERAL_INDEX_FILE}", (TaxonomyProblem(
-                1, f"the first line must be {MAX_TOKENS_LINE}<TAB>N; rebuild it with tools/build_general_index.py"),))
+                1, f"the first line must be {MAX_TOKENS_LINE}<TAB>N and a line {SPANS_LINE} must follow the keys; "
+                   "rebuild it with tools/build_general_index.py"),))
         self.max_tokens = int(value)
-        self._index = index[1:]
+        cut = index.index(SPANS_LINE)
+        self._index = index[1:cut]
+        self._span_lines = index[cut + 1:]
         self._terms: dict[int, Term] = {}
         self._named: dict[str, Term] = {}
 
@@ -121,14 +125,14 @@ class GeneralLayer:
 
     @functools.cached_property
     def _keys(self) -> tuple[dict[str, str], dict[str, int]]:
-        # Built on the first lookup (about 25 ms): a scan looks up some 10,000 n-grams, and a dictionary answers
-        # each in a fraction of bisecting the sorted index. The second map bounds the n-grams worth trying.
-        refs: dict[str, str] = {}
+        # Built on the first lookup: a scan looks up some 10,000 n-grams, and a dictionary answers each in a
+        # fraction of bisecting the sorted index. The second map bounds the n-grams worth trying; it ships
+        # precomputed, one line per length, as computing it from the keys took most of the loading time.
+        refs = dict(line.split("\t", 1) for line in self._index)
         spans: dict[str, int] = {}
-        for line in self._index:
-            key, _, value = line.partition("\t")
-            refs[key] = value
-            _add_spans(spans, key.split(" "))
+        for line in self._span_lines:
+            length, _, starts = line.partition("\t")
+            spans.update(dict.fromkeys(starts.split("\t"), int(length)))
         return refs, spans
 
     def _refs(self, key: tuple[str, ...]) -> str | None:
@@ -175,6 +179,7 @@ class GeneralLayer:
 
 
 MAX_TOKENS_LINE = "#max_tokens"
+SPANS_LINE = "#spans"
 
 
 def general_index_text(csv_text: str) -> str:
@@ -183,6 +188,8 @@ def general_index_text(csv_text: str) -> str:
     A first line ``#max_tokens<TAB>N``, then one line per key, sorted: the :func:`phrase_key` of names and
     aliases, space-joined, a tab, and ``line:form`` pairs (the term's 0-based line in the CSV; 0 for its name,
     1, 2, ... for its aliases). Sorted lines make the file the same on every rebuild and allow bisection.
+    Then a line ``#spans`` and, per key length N, a line ``N<TAB>start<TAB>start...``: the first tokens and
+    first two tokens (space-joined) whose longest key has N tokens (see :meth:`TermIndex.span`).
     """
     refs: dict[str, list[str]] = {}
     for n, line in _data_lines(csv_text.splitlines()):
@@ -192,7 +199,14 @@ def general_index_text(csv_text: str) -> str:
                 refs.setdefault(" ".join(key), []).append(f"{n}:{j}")
     longest = max((k.count(" ") + 1 for k in refs), default=1)
     body = "".join(f"{key}\t{','.join(v)}\n" for key, v in sorted(refs.items()))
-    return f"{MAX_TOKENS_LINE}\t{longest}\n{body}"
+    spans: dict[str, int] = {}
+    for joined in refs:
+        _add_spans(spans, joined.split(" "))
+    by_length: dict[int, list[str]] = {}
+    for start, length in spans.items():
+        by_length.setdefault(length, []).append(start)
+    span_lines = "".join(f"{length}\t{chr(9).join(sorted(starts))}\n" for length, starts in sorted(by_length.items()))
+    return f"{MAX_TOKENS_LINE}\t{longest}\n{body}{SPANS_LINE}\n{span_lines}"
 
 
 def _add_spans(spans: dict[str, int], key: Sequence[str]) -> None:

@@ -116,6 +116,21 @@ def test_shipped_general_index_matches_a_rebuild() -> None:
     assert len(general_layer()) == len(parsed.terms) > 15_000
 
 
+def test_general_index_spans_bound_every_key_and_an_old_index_is_refused() -> None:
+    from scanner.taxonomy import GeneralLayer, TaxonomyError, general_index_text
+    csv_text = ("term,category,aliases,flags\nmachine learning operations,mlops,MLOps|ml ops platform,\n"
+                "machine vision,ml,,\nrust,language,,\n")
+    layer = GeneralLayer(csv_text, general_index_text(csv_text))
+    spans = layer.spans()
+    # The longest key under each first token, and under each first two tokens.
+    assert spans["machine"] == 3 and spans["machine learning"] == 3 and spans["machine vision"] == 2
+    assert spans["ml"] == 3 and spans["ml ops"] == 3 and spans["rust"] == 1 and "vision" not in spans
+    assert ("machine", "vision") in layer and layer.entries(("rust",))[0].term.name == "rust"
+    old = general_index_text(csv_text).split("#spans")[0]  # the format before the span lines
+    with pytest.raises(TaxonomyError, match="build_general_index"):
+        GeneralLayer(csv_text, old)
+
+
 def test_general_terms_for_any_occupation_and_the_ml_list_keeps_priority() -> None:
     tax = builtin_taxonomy()
     assert len(tax) > 17_000

@@ -17,14 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanner.taxonomy import GENERAL_FILE, GENERAL_INDEX_FILE, general_index_text  # noqa: E402
+from scanner.taxonomy import GENERAL_FILE, GENERAL_INDEX_FILE, SPANS_LINE, general_index_text  # noqa: E402
 
 
 def main() -> None:
     lists = ROOT / "keyword_lists"
     text = general_index_text((lists / GENERAL_FILE).read_text(encoding="utf-8"))
     (lists / GENERAL_INDEX_FILE).write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {GENERAL_INDEX_FILE}: {text.count(chr(10))} keys")
+    print(f"wrote {GENERAL_INDEX_FILE}: {text.split(SPANS_LINE)[0].count(chr(10)) - 1} keys")
 
 
 if __name__ == "__main__":
