@@ -37,6 +37,8 @@ PdfEngine = Literal["auto", "pypdf", "pdfium"]
 PDF_ENGINES: tuple[str, ...] = ("auto", "pypdf", "pdfium")
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
+_SPACE = re.compile(r"\s")
+_TEXT = re.compile(r"\S")
 _LOCK = threading.RLock()
 _FORM_DEPTH = 5  # form XObjects nested deeper than this are not searched for images (as in the pypdf engine)
 
@@ -140,24 +142,21 @@ class _Chars:
             bottoms.append(rect.bottom)
         return lefts, rights, bottoms
 
-    def matrix(self, index: int) -> tuple[float, float, float, float]:
+    def style(self, index: int) -> tuple[str | None, tuple[float, float, float, float], float]:
+        """The font name, matrix (a, b, c, d) and font size of the character at ``index``: one call, as every
+        run asks for all three."""
+        handle = self._handle
         m = self._matrix
-        if not self._get_matrix(self._handle, index, self._matrix_ref):
-            return (1.0, 0.0, 0.0, 1.0)
-        return (m.a, m.b, m.c, m.d)
-
-    def size(self, index: int) -> float:
-        return float(self._size(self._handle, index))
-
-    def font(self, index: int) -> str | None:
-        length = self._font_info(self._handle, index, *self._font_args)
+        matrix = (m.a, m.b, m.c, m.d) if self._get_matrix(handle, index, self._matrix_ref) else (1.0, 0.0, 0.0, 1.0)
+        size = float(self._size(handle, index))
+        length = self._font_info(handle, index, *self._font_args)
         if not 0 < length <= len(self._font):
-            return None
+            return None, matrix, size
         raw = self._font.value
         name = self._names.get(raw)
         if name is None:
             name = self._names[raw] = _SUBSET.sub("", raw.decode("latin-1").strip())
-        return name or None
+        return name or None, matrix, size
 
 
 @cache
@@ -169,18 +168,24 @@ def _fast_bindings(raw: ModuleType) -> tuple[Any, ...]:
 
 
 def _runs(chars: _Chars, text: str) -> list[tuple[int, int]]:
-    """Index ranges of the page's text runs: PDFium's own spaces and line breaks mark where text jumps."""
+    """Index ranges of the page's text runs: PDFium's own spaces and line breaks mark where text jumps.
+
+    A run starts at its first character that is not white space and ends at the break; the search visits only
+    the white space (\\s is exactly str.isspace), as most of a page's characters are letters.
+    """
     runs: list[tuple[int, int]] = []
-    start = None
-    for index, char in enumerate(text):
-        if char.isspace() and (char in "\r\n" or chars.generated(index)):
-            if start is not None:
-                runs.append((start, index))
-                start = None
-        elif start is None and not char.isspace():
-            start = index
-    if start is not None:
-        runs.append((start, len(text)))
+    start = 0
+    generated = chars.generated
+    for found in _SPACE.finditer(text):
+        index = found.start()
+        if text[index] in "\r\n" or generated(index):
+            first = _TEXT.search(text, start, index)
+            if first is not None:
+                runs.append((first.start(), index))
+            start = index + 1
+    first = _TEXT.search(text, start)
+    if first is not None:
+        runs.append((first.start(), len(text)))
     return runs
 
 
@@ -189,22 +194,22 @@ def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragmen
     fragments: list[Fragment] = []
     rotated: list[str] = []
     for start, end in _runs(chars, text):
-        name = chars.font(start)  # the font a run starts in: a call per character would cost more time
+        # The font, matrix and size a run starts in: a call per character would cost more time.
+        name, (a, b, c, d), size = chars.style(start)
         if name:
             fonts.add(name)
-        a, b, c, d = chars.matrix(start)
         if not (a > 0 and d > 0 and abs(b) < 0.1 * a and abs(c) < 0.1 * d):
             rotated.append(text[start:end].strip())
             continue
-        size = abs(chars.size(start) * d) or 1.0
-        fragments += _pieces(chars, text, start, end, size)
+        _pieces(fragments, chars, text, start, end, abs(size * d) or 1.0)
     return fragments, rotated
 
 
-def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list[Fragment]:
-    """Cut a run where its characters do not follow one another (over-prints, baseline jumps, gaps that the
-    shared geometry judges), and put a space where a gap is wider than the run's usual one by a word space:
-    PDFium sets words drawn apart side by side without a space of its own when the gap is small."""
+def _pieces(out: list[Fragment], chars: _Chars, text: str, start: int, end: int, size: float) -> None:
+    """Add a run's fragments to ``out``: cut the run where its characters do not follow one another
+    (over-prints, baseline jumps, gaps that the shared geometry judges), and put a space where a gap is wider
+    than the run's usual one by a word space (PDFium sets words drawn apart side by side without a space of its
+    own when the gap is small)."""
     lefts, rights, bottoms = chars.boxes(start, end)
     # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
     # Nearly always the right edges never go back, and each pen is the character's own edge.
@@ -213,13 +218,12 @@ def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list
     gaps = sorted(steps)
     usual = min(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
     wide, overlap, jump, word = 0.12 * size, -0.3 * size, 0.3 * size, 0.1 * size
-    out: list[Fragment] = []
     if not steps or (gaps[-1] <= wide and gaps[-1] - usual <= word and gaps[0] >= overlap
                      and (bottoms.count(bottoms[0]) == len(bottoms)  # one baseline: no jump
                           or max(map(abs, map(operator.sub, bottoms[1:], bottoms))) <= jump)):
         # Most runs: no gap to cut at or to put a space in (the loop below would only copy the characters).
         _add(out, chars, text[start:end], start, lefts[0], pens[-1], size)
-        return out
+        return
     first = 0
     parts: list[str] = [text[start]]
     for i in range(1, len(lefts)):
@@ -234,7 +238,6 @@ def _pieces(chars: _Chars, text: str, start: int, end: int, size: float) -> list
             parts.append(" ")
         parts.append(text[start + i])
     _add(out, chars, "".join(parts), start + first, lefts[first], pens[-1], size)
-    return out
 
 
 def _rising(values: list[float]) -> bool:
