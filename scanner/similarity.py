@@ -108,16 +108,21 @@ class BackgroundModel:
         n, df = frequencies
         self.n_documents = n
         self._df = df
-        self._idf: dict[str, float | None] = {}
+        self._idf: dict[str, float] = {}
         self.unseen_idf = math.log(1 + n) + 1.0
 
     def _known_idf(self, feature: str) -> float | None:
-        """Smooth idf as scikit-learn's, ln((1 + n) / (1 + df)) + 1; None for a feature the corpus lacks."""
-        if feature in self._idf:
-            return self._idf[feature]
-        count = self._df.get(feature)
-        value = None if count is None else math.log((1 + self.n_documents) / (1 + int(count))) + 1.0
-        self._idf[feature] = value
+        """Smooth idf as scikit-learn's, ln((1 + n) / (1 + df)) + 1; None for a feature the corpus lacks.
+
+        Only the corpus's own features are remembered: the cache stays within the corpus's size and holds no
+        word of a CV that the corpus lacks (names, employers), however many CVs a process scans.
+        """
+        value = self._idf.get(feature)
+        if value is None:
+            count = self._df.get(feature)
+            if count is None:
+                return None
+            value = self._idf[feature] = math.log((1 + self.n_documents) / (1 + int(count))) + 1.0
         return value
 
     def idf(self, feature: str) -> float:

@@ -63,3 +63,16 @@ def test_keyword_stuffing_stops_paying_off() -> None:
     stuffed = honest + " PyTorch" * 4
     very_stuffed = honest + " PyTorch" * 60
     assert text_similarity(stuffed, ad) == pytest.approx(text_similarity(very_stuffed, ad))
+
+
+def test_the_idf_cache_keeps_only_corpus_features() -> None:
+    # A worker scans thousands of CVs: words the corpus lacks (names, employers) must not pile up in memory.
+    model = BackgroundModel(["python docker", "python kubernetes", "sales team"])
+    first = model.vector("Ana Zebrowska python docker Zebrowska Consulting")
+    assert set(first) == {"python", "docker", "python docker"}
+    assert set(model._idf) == {"python", "docker", "python docker"}
+    for i in range(200):
+        model.vector(f"candidate{i} surname{i} python")
+    assert set(model._idf) == {"python", "docker", "python docker"}
+    assert model.vector("Ana Zebrowska python docker Zebrowska Consulting") == first
+    assert model.idf("zebrowska") == model.unseen_idf
