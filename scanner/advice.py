@@ -269,7 +269,7 @@ def _tidy(text: str) -> str:
 
 @functools.lru_cache(maxsize=2048)
 def _words(text: str) -> tuple[str, ...]:
-    # Several rules count the words of the same line.
+    # Several rules count the words of the same line. Lines only: the cache outlives the scan.
     return tuple(_WORD.findall(text))
 
 
@@ -531,7 +531,7 @@ def _no_result(d: _Draft) -> None:
 def _spelling_plan(doc: Document, job: JobPosting) -> tuple[dict[str, str], str]:
     """Words to change so the CV uses one spelling, and which one it is; empty when not mixed."""
     uk_to_us, us_to_uk = _uk_us()
-    words = [w.lower() for w in _words(doc.text)]
+    words = [w.lower() for w in _WORD.findall(doc.text)]  # not _words: its cache must never hold a whole CV
     uk = sum(1 for w in words if w in uk_to_us)
     us = sum(1 for w in words if w in us_to_uk)
     if not uk or not us:
