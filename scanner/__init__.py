@@ -28,7 +28,16 @@ from .errors import (
 from .extract import Limits, extract
 from .html_render import to_html
 from .jobad import analyze_job
-from .pipeline import ScanSettings, analyse_cv, job_from_text, load_job, match_keywords, scan, scan_document
+from .pipeline import (
+    ScanSettings,
+    analyse_cv,
+    forget_documents,
+    job_from_text,
+    load_job,
+    match_keywords,
+    scan,
+    scan_document,
+)
 from .ranking import BatchRow, batch_frame, batch_schema, render_batch
 from .records import (
     Check,
@@ -94,6 +103,7 @@ __all__ = [
     "check_taxonomy",
     "discover",
     "extract",
+    "forget_documents",
     "iter_batch",
     "job_from_text",
     "load_job",

@@ -273,6 +273,12 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text))
 
 
+def forget_lines() -> None:
+    """Empty the line caches of the rules (see :func:`scanner.pipeline.forget_documents`)."""
+    _words.cache_clear()
+    _tidy.cache_clear()
+
+
 def _has_number(text: str) -> bool:
     return bool(_NUMBER.search(text)) or any(w.lower() in _NUMBER_WORDS for w in _words(text))
 

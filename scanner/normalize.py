@@ -168,5 +168,11 @@ def lacks_words(words: frozenset[str] | None, text: str) -> bool:
     for a long alternation tried at every character costs far more than this test."""
     if words is None or not text.isascii():
         return False
-    # Lines are remembered (rules ask about the same line in turn); a whole text is asked about once.
-    return words.isdisjoint(_runs_of(text) if len(text) <= _SHORT else _RUN.findall(text.lower()))
+    # Lines are remembered (rules ask about the same line in turn); a whole text (or block) is asked about once.
+    short = len(text) <= _SHORT and "\n" not in text
+    return words.isdisjoint(_runs_of(text) if short else _RUN.findall(text.lower()))
+
+
+def forget_runs() -> None:
+    """Empty the line cache of :func:`lacks_words` (see :func:`scanner.pipeline.forget_documents`)."""
+    _runs_of.cache_clear()

@@ -7,14 +7,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .advice import suggest
+from .advice import forget_lines, suggest
 from .checks import run_checks
 from .errors import EmptyFileError, SettingsError
 from .extract import PDF_ENGINES, Limits, PdfEngine, extract
 from .extract.limits import time_limit, timeout_error
 from .extract.pdfium import resolve_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
-from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped
+from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped, line_tokens
+from .normalize import forget_runs, word_key
 from .records import (
     CVAnalysis,
     CVStructure,
@@ -29,6 +30,7 @@ from .scoring import score_components, total
 from .similarity import cv_vector, vector_similarity
 from .structure import parse_structure
 from .structure.contact import is_contact_line
+from .structure.sections import heading_key
 from .taxonomy import Taxonomy, Term, load_taxonomy
 
 # Where a term's evidence is most convincing, best first (sections named by CVStructure).
@@ -158,6 +160,19 @@ def match_keywords(
 def _ad_profile(job: JobPosting) -> str:
     # The title is the ad's most telling line: counted twice, its words weigh as the ad's main subject.
     return f"{job.title}\n{job.text}" if job.title else job.text
+
+
+def forget_documents() -> None:
+    """Empty the caches that remember lines and words of the documents scanned so far.
+
+    A scan keeps recent lines in memory (their tokens, rule results, heading keys), which speeds up a batch:
+    CVs share headings and boilerplate. A server that scans other people's CVs calls this after each request,
+    so no line of a CV outlives the request that brought it.
+    """
+    for cache in (line_tokens, word_key, heading_key):
+        cache.cache_clear()
+    forget_lines()
+    forget_runs()
 
 
 def analyse_cv(doc: Document, settings: ScanSettings | None = None) -> CVAnalysis:

@@ -134,3 +134,18 @@ def test_today_fixes_what_present_means(jobs: dict[str, JobPosting]) -> None:
     for bad in ((2026, 13), (2026,), "2026-11"):
         with pytest.raises(SettingsError, match="today"):
             ScanSettings(today=bad)  # type: ignore[arg-type]
+
+
+def test_forget_documents_empties_every_line_cache(jobs: dict[str, JobPosting]) -> None:
+    from scanner import advice, forget_documents
+    from scanner.matching import line_tokens
+    from scanner.normalize import _runs_of, word_key
+    from scanner.structure.sections import heading_key
+
+    caches = (line_tokens, word_key, heading_key, advice._words, advice._tidy, _runs_of)
+    first = to_json(scan(FIXTURES / "cv_ml_single_column.pdf", jobs["job_ml_engineer.txt"]))
+    assert all(cache.cache_info().currsize > 0 for cache in caches)
+    forget_documents()
+    assert [cache.cache_info().currsize for cache in caches] == [0] * len(caches)
+    # Forgetting costs only speed: the next scan of the same CV says the same.
+    assert to_json(scan(FIXTURES / "cv_ml_single_column.pdf", jobs["job_ml_engineer.txt"])) == first

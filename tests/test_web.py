@@ -272,6 +272,18 @@ def test_no_cv_text_or_name_in_the_log_and_no_file_left(web: TestClient, tmp_pat
     assert list(tmp_path.iterdir()) == []  # nothing kept on disk after the requests
 
 
+def test_a_request_leaves_no_line_of_the_cv_in_the_workers_caches(web: TestClient) -> None:
+    from scanner import advice
+    from scanner.matching import line_tokens
+    from scanner.normalize import _runs_of, word_key
+    from scanner.structure.sections import heading_key
+
+    r = web.post("/api/scan", files=[upload(PLAIN)], data={"job_text": AD})
+    assert r.status_code == 200 and r.json()["keywords"]["matched"]
+    for cache in (line_tokens, word_key, heading_key, advice._words, advice._tidy, _runs_of):
+        assert cache.cache_info().currsize == 0, cache
+
+
 def test_settings_check_themselves() -> None:
     for bad, field in [({"max_file_bytes": 0}, "max_file_bytes"), ({"max_files": 0}, "max_files"),
                        ({"time_limit": 0}, "time_limit"), ({"workers": -1}, "workers"),

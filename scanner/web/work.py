@@ -15,7 +15,7 @@ from ..batch import BatchFailure
 from ..errors import ScannerError, ScanTimeoutError
 from ..extract import extract_bytes
 from ..extract.limits import time_limit
-from ..pipeline import ScanSettings, job_from_text, scan_document
+from ..pipeline import ScanSettings, forget_documents, job_from_text, scan_document
 from ..records import JobPosting, JobSummary, Report
 from ..taxonomy import load_taxonomy
 
@@ -80,3 +80,5 @@ def scan_upload(name: str, data: bytes, ad_text: str, settings: ScanSettings, de
         return BatchFailure(name, exc.kind, str(exc))
     except Exception as exc:
         return BatchFailure(name, "internal", f"{name}: cvscan failed on this file ({type(exc).__name__}).")
+    finally:
+        forget_documents()  # no line of this CV stays in the worker's caches after the request
