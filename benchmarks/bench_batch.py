@@ -154,7 +154,7 @@ def main() -> None:
     args = ap.parse_args()
     cvscan = shutil.which("cvscan") or sys.exit("cvscan is not on PATH: install the project first")
     sizes = [*args.sizes, 10_000] if args.big else args.sizes
-    results: list[tuple[int, Run]] = []
+    results: list[tuple[int, Run, float]] = []  # files, the (middle round's) run, its ratio to the floor
     with tempfile.TemporaryDirectory() as tmp:
         for n in ([0] if args.corpus else sizes):
             folder = args.corpus if args.corpus else Path(tmp) / f"corpus_{n}"
@@ -197,7 +197,7 @@ def main() -> None:
             floor = sum(f.rate for f in floors) / len(floors)
             floor_cpu = sum(f.cpu_ms for f in floors) / len(floors)
             rate = n / plain.seconds
-            results.append((n, plain))
+            results.append((n, plain, ratio))
             rounds = f"median of {len(ratios)}: {', '.join(f'{r:.2f}' for r in ratios)}; " if len(ratios) > 1 else ""
             line = (f"{n:6d} files ({plain.results} reports, {plain.errors} errors): batch {rate:6.1f} files/s "
                     f"({plain.seconds:6.1f} s, --jobs {args.jobs}, {args.engine}); pypdf floor {floor:5.1f} files/s "
@@ -213,9 +213,12 @@ def main() -> None:
             print(line, flush=True)
             if not args.corpus:
                 shutil.rmtree(folder, ignore_errors=True)
-    for (n1, r1), (n2, r2) in itertools.pairwise(results):
+    for (n1, r1, q1), (n2, r2, q2) in itertools.pairwise(results):
         ratio = f"; parent peak RSS x{r2.parent_mb / r1.parent_mb:.2f}" if r1.parent_mb else ""
-        print(f"{n1} -> {n2} files: time x{r2.seconds / r1.seconds:.2f} for x{n2 / n1:.0f} files{ratio}")
+        # The machine's speed drifts between the two runs; against the floors timed beside each run, the time
+        # ratio is (n2 / ratio2) / (n1 / ratio1).
+        print(f"{n1} -> {n2} files: time x{r2.seconds / r1.seconds:.2f} for x{n2 / n1:.0f} files "
+              f"(x{(n2 / q2) / (n1 / q1):.2f} against the floors timed beside each run){ratio}")
 
 
 if __name__ == "__main__":
