@@ -98,12 +98,12 @@ class GeneralLayer:
         self._lines = csv_text.splitlines()
         index = index_text.splitlines()
         head, _, value = index[0].partition("\t") if index else ("", "", "")
-        if head != MAX_TOKENS_LINE or SPANS_LINE not in index:
+        cut = index.index(SPANS_LINE) if SPANS_LINE in index else -1
+        if head != MAX_TOKENS_LINE or cut < 0:
             raise TaxonomyError(f"package data {GENERAL_INDEX_FILE}", (TaxonomyProblem(
                 1, f"the first line must be {MAX_TOKENS_LINE}<TAB>N and a line {SPANS_LINE} must follow the keys; "
                    "rebuild it with tools/build_general_index.py"),))
         self.max_tokens = int(value)
-        cut = index.index(SPANS_LINE)
         self._index = index[1:cut]
         self._span_lines = index[cut + 1:]
         self._terms: dict[int, Term] = {}
@@ -205,7 +205,7 @@ def general_index_text(csv_text: str) -> str:
     by_length: dict[int, list[str]] = {}
     for start, length in spans.items():
         by_length.setdefault(length, []).append(start)
-    span_lines = "".join(f"{length}\t{chr(9).join(sorted(starts))}\n" for length, starts in sorted(by_length.items()))
+    span_lines = "".join(f"{length}\t" + "\t".join(sorted(starts)) + "\n" for length, starts in sorted(by_length.items()))
     return f"{MAX_TOKENS_LINE}\t{longest}\n{body}{SPANS_LINE}\n{span_lines}"
 
 
