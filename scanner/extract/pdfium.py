@@ -79,15 +79,19 @@ def resolve_engine(engine: str) -> Literal["pypdf", "pdfium"]:
 
 
 def _unchecked(function: Any) -> Any:
-    """The same PDFium function without ctypes' per-call argument conversion (its declared ``argtypes``).
+    """The same PDFium function without ctypes' per-call argument conversion (its declared ``argtypes``), called
+    with the GIL held.
 
     A page has thousands of characters and each takes a few calls, so the conversion was half of their cost.
     Callers pass only ``c_void_p`` handles, ``int`` indexes and ``byref`` out-parameters, which ctypes passes
-    unconverted exactly as declared; the result type stays the declared one.
+    unconverted exactly as declared; the result type stays the declared one. These functions only read the text
+    page and return at once (PDFium runs under this module's lock anyway), so releasing and taking back the GIL
+    around each call, a tenth of its cost, buys nothing.
     """
-    unchecked = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
-    unchecked.restype = function.restype
-    return unchecked
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if not address:  # pypdfium2 resolves every symbol as it loads the library: only a broken install gets here
+        raise ImportError(f"PDFium's {getattr(function, '__name__', 'function')} is not loaded")
+    return ctypes.PYFUNCTYPE(function.restype)(address)
 
 
 class _Chars:
