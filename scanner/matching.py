@@ -104,6 +104,7 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
     """Every occurrence of every taxonomy term in the lines, keyed by term name (longest match wins)."""
     found: dict[str, list[Occurrence]] = {}
     index = taxonomy.index
+    starts = index.spans  # the first tokens of keys: most tokens start none, and are passed over here
     for ln, line in enumerate(lines):
         if not line.strip():
             continue
@@ -112,6 +113,9 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
         norm = normalize_line(line)
         i = 0
         while i < len(toks):
+            if keys[i] not in starts:
+                i += 1
+                continue
             step = 1
             # Only n-grams as long as some key that starts with this token can match: most tokens start none.
             for n in range(min(index.span(keys[i], keys[i + 1] if i + 1 < len(keys) else None), len(toks) - i),
