@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .matching import find_terms, join_wrapped
-from .normalize import key_words, lacks_words
+from .normalize import key_words, lacks_words, line_cache
 from .records import CVStructure, Document, JobPosting, KeywordHit, MissingKeyword, Suggestion
 from .scoring import WEIGHTS
 from .taxonomy import SOFT, Taxonomy, load_taxonomy
@@ -259,7 +259,7 @@ _TIDY = tuple((re.compile(pattern), repl) for pattern, repl in (
     (r"\s+([,.;:!?)])", r"\1"), (r"([,;:])\1+", r"\1"), (r"\(\s*\)", ""), (r"^[,;:.\s-]+", "")))
 
 
-@functools.lru_cache(maxsize=1024)  # a rewrite is tidied by its rule and again when lines are compared
+@line_cache(maxsize=1024)  # a rewrite is tidied by its rule and again when lines are compared
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     for pattern, repl in _TIDY:
@@ -267,16 +267,10 @@ def _tidy(text: str) -> str:
     return _cap(text)
 
 
-@functools.lru_cache(maxsize=2048)
+@line_cache(maxsize=2048)
 def _words(text: str) -> tuple[str, ...]:
     # Several rules count the words of the same line. Lines only: the cache outlives the scan.
     return tuple(_WORD.findall(text))
-
-
-def forget_lines() -> None:
-    """Empty the line caches of the rules (see :func:`scanner.pipeline.forget_documents`)."""
-    _words.cache_clear()
-    _tidy.cache_clear()
 
 
 def _has_number(text: str) -> bool:

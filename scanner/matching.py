@@ -9,14 +9,13 @@ against text that is itself another known term ("Airflow" is not a misspelt "MLf
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .normalize import Token, fold, normalize_line, tokenize, us_spelling, word_key
+from .normalize import Token, fold, line_cache, normalize_line, tokenize, us_spelling, word_key
 from .records import MatchKind
 from .taxonomy import IndexEntry, Taxonomy, Term
 
@@ -141,7 +140,7 @@ def line_surface(norm_line: str, span: Sequence[Token]) -> str:
     return norm_line[span[0].start : span[-1].end]
 
 
-@functools.lru_cache(maxsize=4096)
+@line_cache(maxsize=4096)
 def line_tokens(line: str) -> tuple[Token, ...]:
     """``tokenize(line)``, remembered: a scan searches the same lines for the ad's terms, for every taxonomy
     term and for near misses, and a batch meets the same boilerplate lines again and again."""

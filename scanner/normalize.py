@@ -12,9 +12,34 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
+
+_T = TypeVar("_T")
+_LINE_CACHES: list[functools._lru_cache_wrapper[object]] = []
+
+
+def line_cache(maxsize: int) -> Callable[[Callable[[str], _T]], functools._lru_cache_wrapper[_T]]:
+    """``functools.lru_cache`` for a function of one line or word of a document, registered so that
+    :func:`forget_lines` empties it: the caches outlive a scan, and a server must not keep a CV's lines."""
+    def wrap(function: Callable[[str], _T]) -> functools._lru_cache_wrapper[_T]:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+        _LINE_CACHES.append(cached)
+        return cached
+    return wrap
+
+
+def line_caches() -> tuple[functools._lru_cache_wrapper[object], ...]:
+    """Every cache made by :func:`line_cache` (in the order the modules were imported)."""
+    return tuple(_LINE_CACHES)
+
+
+def forget_lines() -> None:
+    """Empty every cache that remembers lines or words of the documents scanned so far."""
+    for cache in _LINE_CACHES:
+        cache.cache_clear()
+
 
 # A token is a run of letters/digits, optionally followed by "+" or "#" (C++, C#, F#). Everything else
 # (spaces, "-", "/", ".", "_", "&") separates tokens, so "scikit-learn" ~ "scikit learn" and
@@ -96,7 +121,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_DASHES)).translate(_DASHES).casefold()
 
 
-@functools.lru_cache(maxsize=65536)
+@line_cache(maxsize=65536)
 def word_key(folded_word: str) -> str:
     return singular(us_spelling(folded_word))
 
@@ -155,7 +180,7 @@ def key_words(literals: Iterable[str], *, plural: bool = False) -> frozenset[str
 _SHORT = 400
 
 
-@functools.lru_cache(maxsize=1024)
+@line_cache(maxsize=1024)
 def _runs_of(text: str) -> frozenset[str]:
     return frozenset(_RUN.findall(text.lower()))
 
@@ -172,7 +197,3 @@ def lacks_words(words: frozenset[str] | None, text: str) -> bool:
     short = len(text) <= _SHORT and "\n" not in text
     return words.isdisjoint(_runs_of(text) if short else _RUN.findall(text.lower()))
 
-
-def forget_runs() -> None:
-    """Empty the line cache of :func:`lacks_words` (see :func:`scanner.pipeline.forget_documents`)."""
-    _runs_of.cache_clear()

@@ -7,15 +7,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .advice import forget_lines, suggest
+from .advice import suggest
 from .checks import run_checks
 from .errors import EmptyFileError, SettingsError
 from .extract import PDF_ENGINES, Limits, PdfEngine, extract
 from .extract.limits import time_limit, timeout_error
 from .extract.pdfium import resolve_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
-from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped, line_tokens
-from .normalize import forget_runs, word_key
+from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped
+from .normalize import forget_lines
 from .records import (
     CVAnalysis,
     CVStructure,
@@ -30,7 +30,6 @@ from .scoring import score_components, total
 from .similarity import cv_vector, vector_similarity
 from .structure import parse_structure
 from .structure.contact import is_contact_line
-from .structure.sections import heading_key
 from .taxonomy import Taxonomy, Term, load_taxonomy
 
 # Where a term's evidence is most convincing, best first (sections named by CVStructure).
@@ -167,12 +166,10 @@ def forget_documents() -> None:
 
     A scan keeps recent lines in memory (their tokens, rule results, heading keys), which speeds up a batch:
     CVs share headings and boilerplate. A server that scans other people's CVs calls this after each request,
-    so no line of a CV outlives the request that brought it.
+    so no line of a CV outlives the request that brought it. Every such cache is made with
+    :func:`scanner.normalize.line_cache`, which registers it here.
     """
-    for cache in (line_tokens, word_key, heading_key):
-        cache.cache_clear()
     forget_lines()
-    forget_runs()
 
 
 def analyse_cv(doc: Document, settings: ScanSettings | None = None) -> CVAnalysis:

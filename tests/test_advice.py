@@ -267,14 +267,12 @@ def test_architecture_prefilter_skips_only_lines_without_one(parts: list[str]) -
 
 def test_advice_keeps_no_whole_cv_in_its_caches(ml_job: JobPosting) -> None:
     # The rule caches live as long as the process (a web worker serves many people): lines may stay, a whole
-    # CV's text may not. Each cache is looked for the CV's text after a full scan.
-    from scanner import advice
-    from scanner.structure import sections
+    # CV's text may not. Each line cache is looked for the CV's text after a full scan.
+    from scanner.normalize import line_caches
 
     doc = cv_doc("Built a recommender used by 2M users.", "Optimised the ETL jobs.")
     advise(doc, ml_job)
-    caches = (advice._words, advice._tidy, sections.heading_key)
-    for cache in caches:
+    for cache in line_caches():
         before = cache.cache_info().hits
         cache(doc.text)  # a hit would mean the scan left the whole text in the cache
         assert cache.cache_info().hits == before, cache

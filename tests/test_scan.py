@@ -139,10 +139,12 @@ def test_today_fixes_what_present_means(jobs: dict[str, JobPosting]) -> None:
 def test_forget_documents_empties_every_line_cache(jobs: dict[str, JobPosting]) -> None:
     from scanner import advice, forget_documents
     from scanner.matching import line_tokens
-    from scanner.normalize import _runs_of, word_key
+    from scanner.normalize import _runs_of, line_caches, word_key
     from scanner.structure.sections import heading_key
 
-    caches = (line_tokens, word_key, heading_key, advice._words, advice._tidy, _runs_of)
+    caches = line_caches()
+    # Every cache that keeps a document's lines or words is registered, so forgetting reaches it.
+    assert {line_tokens, word_key, heading_key, advice._words, advice._tidy, _runs_of} <= set(caches)
     first = to_json(scan(FIXTURES / "cv_ml_single_column.pdf", jobs["job_ml_engineer.txt"]))
     assert all(cache.cache_info().currsize > 0 for cache in caches)
     forget_documents()

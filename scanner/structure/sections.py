@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 
 from ..errors import FileMissingError, TaxonomyError, TaxonomyProblem
+from ..normalize import line_cache
 from ..records import Section
 
 CANONICAL_SECTIONS: frozenset[str] = frozenset({
@@ -77,7 +78,7 @@ def _unspace(text: str) -> str:
     return " ".join(out)
 
 
-@functools.lru_cache(maxsize=4096)  # a CV's lines are asked about by sections, contact details and titles
+@line_cache(maxsize=4096)  # a CV's lines are asked about by sections, contact details and titles
 def heading_key(text: str) -> str:
     """Normalised heading text: case, bullets, numbering, punctuation, "&", letter spacing all ignored."""
     s = unicodedata.normalize("NFKC", text)
