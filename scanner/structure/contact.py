@@ -92,7 +92,8 @@ def _plausible_phone(cand: str) -> bool:
 
 
 _PHONE_LABELS = key_words(_PHONE_LABEL_WORDS)
-_PROFILE_SITES = key_words(("linkedin", "github", "gitlab"))  # one of them is in every _URL match
+_PROFILE_SITE_WORDS = ("linkedin", "github", "gitlab")  # one of them is in every _URL match
+_PROFILE_SITES = key_words(_PROFILE_SITE_WORDS)
 
 
 def _phone(text: str) -> str | None:
@@ -105,7 +106,7 @@ def _phone(text: str) -> str | None:
     return None
 
 
-_PROFILE_WORD = re.compile(r"\b(?:linkedin|github|gitlab)\b", re.IGNORECASE)
+_PROFILE_WORD = re.compile(rf"\b(?:{'|'.join(_PROFILE_SITE_WORDS)})\b", re.IGNORECASE)
 
 
 def is_contact_line(text: str) -> bool:
