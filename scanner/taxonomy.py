@@ -98,7 +98,10 @@ class GeneralLayer:
         self._lines = csv_text.splitlines()
         index = index_text.splitlines()
         head, _, value = index[0].partition("\t") if index else ("", "", "")
-        cut = index.index(SPANS_LINE) if SPANS_LINE in index else -1
+        try:
+            cut = index.index(SPANS_LINE)
+        except ValueError:
+            cut = -1
         if head != MAX_TOKENS_LINE or cut < 0:
             raise TaxonomyError(f"package data {GENERAL_INDEX_FILE}", (TaxonomyProblem(
                 1, f"the first line must be {MAX_TOKENS_LINE}<TAB>N and a line {SPANS_LINE} must follow the keys; "
