@@ -44,12 +44,14 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SOURCES = ("cv_ml_two_column.pdf", "cv_ml_single_column.pdf", "cv_three_pages.pdf", "cv_icons_ligatures.pdf",
            "cv_mojibake.pdf")
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")  # what `cvscan batch` picks up in a folder
+_P = TypeVar("_P")
 
 
 def make_corpus(directory: Path, n: int, seed: Path | None = None) -> list[Path]:
@@ -66,7 +68,7 @@ def make_corpus(directory: Path, n: int, seed: Path | None = None) -> list[Path]
     return paths
 
 
-def spread(paths: list[Path], k: int) -> list[Path]:
+def spread(paths: list[_P], k: int) -> list[_P]:
     """Up to k of the paths, evenly spread (a sorted corpus's first files may all be of one kind)."""
     if len(paths) <= k:
         return paths

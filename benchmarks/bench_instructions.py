@@ -25,6 +25,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_batch import spread
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -54,10 +58,6 @@ def count(args: argparse.Namespace, files: int) -> int:
     return int(found.group(1).replace(",", ""))
 
 
-def spread(paths: list[str], k: int) -> list[str]:
-    return paths if len(paths) <= k else [paths[i * len(paths) // k] for i in range(k)]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, required=True, help="a folder of PDF CVs (searched recursively)")
@@ -66,7 +66,7 @@ def main() -> None:
     ap.add_argument("--engine", default="pdfium", choices=["pypdf", "pdfium"])
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    paths = spread(sorted(str(p) for p in args.corpus.rglob("*.pdf")), args.files)
+    paths = [str(p) for p in spread(sorted(args.corpus.rglob("*.pdf"), key=str), args.files)]
     if args.inner:
         inner(paths[: args.files], args.job, args.engine)
         return
