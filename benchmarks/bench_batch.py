@@ -216,11 +216,11 @@ def main() -> None:
             if not args.corpus:
                 shutil.rmtree(folder, ignore_errors=True)
     for (n1, r1, q1), (n2, r2, q2) in itertools.pairwise(results):
-        ratio = f"; parent peak RSS x{r2.parent_mb / r1.parent_mb:.2f}" if r1.parent_mb else ""
+        memory = f"; parent peak RSS x{r2.parent_mb / r1.parent_mb:.2f}" if r1.parent_mb else ""
         # The machine's speed drifts between the two runs; against the floors timed beside each run, the time
         # ratio is (n2 / ratio2) / (n1 / ratio1).
         print(f"{n1} -> {n2} files: time x{r2.seconds / r1.seconds:.2f} for x{n2 / n1:.0f} files "
-              f"(x{(n2 / q2) / (n1 / q1):.2f} against the floors timed beside each run){ratio}")
+              f"(x{(n2 / q2) / (n1 / q1):.2f} against the floors timed beside each run){memory}")
 
 
 if __name__ == "__main__":
