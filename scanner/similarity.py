@@ -17,7 +17,7 @@ import functools
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from importlib import resources
 
 from .matching import line_tokens
@@ -46,12 +46,20 @@ STOP_WORDS: frozenset[str] = frozenset(_STOP.split())
 Vector = Mapping[str, float]
 
 
-def analyze(text: str) -> list[str]:
-    """Unigram and bigram keys of a text, stop words removed (the same keys the matcher uses)."""
+def analyze(text: str, vocabulary: Container[str] | None = None) -> list[str]:
+    """Unigram and bigram keys of a text, stop words removed (the same keys the matcher uses).
+
+    ``vocabulary``: the features of a corpus analysed by this function. Only its words are then kept, and only
+    bigrams of two of its words are made (the corpus has no other: it made each bigram from two words it kept);
+    the features left out are those a lookup in the corpus would not find, and the rest come in the same order.
+    """
     feats: list[str] = []
     for line in text.split("\n"):
         keys = [t.key for t in line_tokens(line)]
-        keep = [k if (k not in STOP_WORDS and not k.isdigit() and len(k) > 1) else None for k in keys]
+        if vocabulary is None:
+            keep = [k if (k not in STOP_WORDS and not k.isdigit() and len(k) > 1) else None for k in keys]
+        else:
+            keep = [k if k in vocabulary else None for k in keys]
         feats.extend(k for k in keep if k)
         feats.extend(f"{a} {b}" for a, b in itertools.pairwise(keep) if a and b)
     return feats
@@ -135,7 +143,7 @@ class BackgroundModel:
         Counts above ``tf_cap`` count as ``tf_cap``, so repeating a keyword (stuffing) stops paying off;
         ``tf_cap=None`` gives scikit-learn's weighting exactly.
         """
-        counts = Counter(analyze(text))
+        counts = Counter(analyze(text, self._df))
         cap = tf_cap or max(counts.values(), default=1)
         vec = {f: (1.0 + math.log(min(c, cap))) * w for f, c in counts.items() if (w := self._known_idf(f)) is not None}
         norm = math.sqrt(sum(v * v for v in vec.values()))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import numpy as np
 import pytest
+from conftest import FIXTURES
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from scanner.similarity import BackgroundModel, analyze, background_model, text_similarity
+from scanner.similarity import STOP_WORDS, BackgroundModel, analyze, background_model, text_similarity
 
 DOCS = [
     "We are hiring a Machine Learning Engineer to build PyTorch models and serve them with Triton.",
@@ -76,3 +80,32 @@ def test_the_idf_cache_keeps_only_corpus_features() -> None:
     assert set(model._idf) == {"python", "docker", "python docker"}
     assert model.vector("Ana Zebrowska python docker Zebrowska Consulting") == first
     assert model.idf("zebrowska") == model.unseen_idf
+
+
+def _vector_of_every_feature(model: BackgroundModel, text: str) -> dict[str, float]:
+    """The vector as analyze(text) defines it: every feature counted, the corpus's kept (no vocabulary)."""
+    counts = Counter(analyze(text))
+    vec = {f: (1.0 + math.log(min(c, 4))) * w for f, c in counts.items() if (w := model._known_idf(f)) is not None}
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {f: v / norm for f, v in vec.items()} if norm else {}
+
+
+def test_the_shipped_corpus_makes_bigrams_only_of_its_own_words() -> None:
+    # vector() leaves out words the corpus lacks before it makes bigrams: that is exact only because a corpus
+    # analysed by analyze() makes each of its bigrams from two words it kept.
+    model = background_model()
+    features = model._df
+    assert any(" " in f for f in features)
+    assert all(w in features for f in features if " " in f for w in f.split(" "))
+    assert not any(f in STOP_WORDS or f.isdigit() or len(f) < 2 for f in features if " " not in f)
+
+
+@pytest.mark.parametrize("name", ["cv_plain.txt", "cv_java_developer.txt", "cv_markdown.md", "job_store_manager.txt"])
+def test_vector_from_the_corpus_words_is_the_vector_of_every_feature(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    model = background_model()
+    fast = model.vector(text)
+    assert len(fast) > 20
+    # The same features in the same order with the same weights, bit for bit (the reports stay the same).
+    assert list(fast.items()) == list(_vector_of_every_feature(model, text).items())
+    assert analyze(text, model._df) != analyze(text)  # the vocabulary did leave features out
