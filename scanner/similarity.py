@@ -21,6 +21,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from importlib import resources
 
 from .matching import line_tokens
+from .taxonomy import tab_pairs
 
 # scikit-learn's ENGLISH_STOP_WORDS plus contraction fragments and abbreviations.
 _STOP = """a about above across after afterwards again against all almost alone along already also although
@@ -93,17 +94,16 @@ def format_frequencies(n: int, df: Mapping[str, int]) -> str:
 
 
 def _shipped_frequencies() -> tuple[int, dict[str, str]]:
-    # Counts stay strings until a feature is looked up: a document needs a few thousand of 60,000.
+    # Counts stay strings until a feature is looked up: a document needs a few thousand of 60,000. The header
+    # lines start with "#" (no feature does); every line below them is "feature<TAB>count".
     text = (resources.files("scanner.keyword_lists") / DF_FILE).read_text(encoding="utf-8")
-    n = 0
-    df: dict[str, str] = {}
-    for line in text.splitlines():
+    n = header = 0
+    while text.startswith("#"):
+        line, _, text = text.partition("\n")
+        header += 1
         if line.startswith("#n\t"):
             n = int(line[3:])
-        elif line and not line.startswith("#"):
-            feature, _, count = line.rpartition("\t")
-            df[feature] = count
-    return n, df
+    return n, tab_pairs(text, DF_FILE, header + 1, "rebuild it with keyword_lists/tools/build_df.py")
 
 
 class BackgroundModel:

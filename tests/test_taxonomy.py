@@ -168,3 +168,14 @@ def test_all_terms_lists_both_layers_once() -> None:
     names = [t.name for t in tax.all_terms()]
     assert len(names) == len(tax)
     assert "PyTorch" in names and "Intuit QuickBooks" in names
+
+
+def test_tab_pairs_reads_generated_lines_and_names_a_broken_one() -> None:
+    from scanner.taxonomy import TaxonomyError, tab_pairs
+    assert tab_pairs("machine learning\t3:0\nrust\t7:0,9:1\n", "x.tsv", 2, "rebuild it") == {
+        "machine learning": "3:0", "rust": "7:0,9:1"}
+    assert tab_pairs("", "x.tsv", 2, "rebuild it") == {}
+    for body, line in (("a\t1\nb\n", 3), ("a\t1\tx\nb\t2\n", 2), ("a\t1\n\n", 3)):
+        with pytest.raises(TaxonomyError) as caught:
+            tab_pairs(body, "x.tsv", 2, "rebuild it")
+        assert caught.value.problems[0].line == line and "rebuild it" in str(caught.value)
