@@ -454,3 +454,18 @@ def test_markdown_inline() -> None:
     document = extract_bytes(data, "cv.md")
     assert document.text == "Skills\n• Python and SQL\n• see my site or mailto:j@ex.com\nsnake_case_name"
     assert document.layout.hyperlinks == ("https://ex.com/a_b", "mailto:j@ex.com")
+
+
+def test_pypdf_is_loaded_only_for_a_pdf() -> None:
+    # pypdf (and Pillow with it) takes about a tenth of a second to import: a scan of a DOCX or text CV, and a
+    # batch whose documents all come from the cache, start without it.
+    import subprocess
+    import sys
+
+    code = (f"import sys, scanner, scanner.cli; from scanner.extract import extract; "
+            f"extract({str(FIXTURES / 'cv_data_scientist.docx')!r}); extract({str(FIXTURES / 'cv_plain.txt')!r}); "
+            "assert 'pypdf' not in sys.modules, 'pypdf loaded'; "
+            f"extract({str(FIXTURES / 'cv_ml_single_column.pdf')!r}, engine='pypdf'); "
+            "assert 'pypdf' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -13,8 +13,6 @@ import stat
 from ..errors import EmptyFileError, FileMissingError, FileTooLargeError, NoTextLayerError
 from ..records import Document
 from .limits import Limits, over_limit, time_limit, timeout_error
-from .pdf import extract_pdf, quiet_pypdf
-from .pdfbounds import check_pdf
 from .pdfium import PDF_ENGINES, PdfEngine, extract_pdfium, resolve_engine
 from .sniff import sniff
 from .text import extract_text_document, has_words
@@ -109,6 +107,10 @@ def _extract_any(data: bytes, name: str, reader: str, ocr: bool, limits: Limits)
 
 
 def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool, limits: Limits) -> Document:
+    # pypdf takes about a tenth of a second to import (and Pillow with it): only for the PDFs that need it.
+    from .pdf import extract_pdf, quiet_pypdf
+    from .pdfbounds import check_pdf
+
     with quiet_pypdf():
         no_images = check_pdf(data, name, limits, contents=engine == "pdfium")
     if engine == "pdfium":

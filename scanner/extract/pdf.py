@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,14 +16,11 @@ from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..errors import CorruptDocumentError, EmptyFileError, EncryptedDocumentError, NoTextLayerError
-from ..records import Document, LayoutFacts, PageFacts
-from ._layout import Fragment, Row, group_rows, order_rows, split_headers_footers, visible_chars
+from ..records import Document, PageFacts
+from ._layout import Fragment, group_rows, visible_chars
 from .limits import Limits, brief, over_limit
 from .pdfbounds import pypdf_limit_error, pypdf_limits
-from .text import clean_text
-
-_REEXPORT = "export the CV again from the program that made it (Word, Google Docs, LaTeX ...)."
-_SUBSET = re.compile(r"^[A-Z]{6}\+")
+from .pdfdoc import REEXPORT, SUBSET, Page, assemble
 
 # Helvetica advance widths for ASCII 32-126 (AFM, 1/1000 em): for the standard fonts, which PDFs may use
 # without a /Widths array. Other faces are scaled from it.
@@ -63,7 +59,7 @@ def _metrics(font: DictionaryObject | None) -> _FontMetrics:
     if font is None:
         return _FontMetrics({}, 500.0, None)
     base = font.get("/BaseFont")
-    name = _SUBSET.sub("", str(base)[1:]) if isinstance(base, str) and str(base).startswith("/") else None
+    name = SUBSET.sub("", str(base)[1:]) if isinstance(base, str) and str(base).startswith("/") else None
     widths: dict[int, float] = {}
     default = 0.0
     try:
@@ -214,18 +210,9 @@ def _hyperlinks(page: PageObject) -> list[str]:
     return links
 
 
-@dataclass(slots=True)
-class _Page:
-    facts: PageFacts
-    rows: list[Row]
-    rotated: list[str]
-    plain: str | None  # pypdf's own text, when the positions are unusable
-    bounds: tuple[float, float]
-
-
 def _read_page(
     page: PageObject, number: int, fonts: dict[int, tuple[DictionaryObject | None, _FontMetrics]]
-) -> _Page:
+) -> Page:
     box = page.mediabox
     width, height = float(box.width), float(box.height)
     bounds = (float(box.top), float(box.bottom))
@@ -237,7 +224,7 @@ def _read_page(
     )
     chars = collector.chars or visible_chars(plain)
     facts = PageFacts(number, width, height, 1, chars, collector.images)
-    return _Page(facts, [] if use_plain else rows, collector.rotated, plain if use_plain else None, bounds)
+    return Page(facts, [] if use_plain else rows, collector.rotated, plain if use_plain else None, bounds)
 
 
 def _open(data: bytes, name: str) -> PdfReader:
@@ -247,7 +234,7 @@ def _open(data: bytes, name: str) -> PdfReader:
     except LimitReachedError as exc:
         raise pypdf_limit_error(name, exc) from exc
     except Exception as exc:
-        raise CorruptDocumentError(f"the PDF cannot be parsed ({brief(exc)}).", path=name, fix=_REEXPORT) from exc
+        raise CorruptDocumentError(f"the PDF cannot be parsed ({brief(exc)}).", path=name, fix=REEXPORT) from exc
     if encrypted:
         try:
             opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
@@ -286,14 +273,14 @@ def _extract(data: bytes, name: str, ocr: bool, limits: Limits) -> Document:
         raise
     except Exception as exc:
         raise CorruptDocumentError(
-            f"the PDF's page tree cannot be read ({brief(exc)}).", path=name, fix=_REEXPORT
+            f"the PDF's page tree cannot be read ({brief(exc)}).", path=name, fix=REEXPORT
         ) from exc
     if not pages:
-        raise CorruptDocumentError("the PDF has no pages.", path=name, fix=_REEXPORT)
+        raise CorruptDocumentError("the PDF has no pages.", path=name, fix=REEXPORT)
     if len(pages) > limits.max_pages:
         raise over_limit(name, f"the PDF has {len(pages):,} pages", "max_pages")
     fonts: dict[int, tuple[DictionaryObject | None, _FontMetrics]] = {}
-    read: list[_Page] = []
+    read: list[Page] = []
     links: list[str] = []
     failures: list[Exception] = []
     for number, page in enumerate(pages, start=1):
@@ -304,21 +291,21 @@ def _extract(data: bytes, name: str, ocr: bool, limits: Limits) -> Document:
             raise
         except Exception as exc:  # one damaged page should not lose the others
             failures.append(exc)
-            read.append(_Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
+            read.append(Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
     if len(failures) == len(pages):
         first = failures[0]
         raise CorruptDocumentError(
-            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=_REEXPORT
+            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=REEXPORT
         ) from first
     ocr_pages: list[int] = []
     if ocr:
         ocr_pages = _ocr(read, pages, name)
     if all(p.facts.text_chars == 0 for p in read) and not ocr_pages:
         _no_text(read, pages, name, ocr)
-    return _assemble(read, fonts, links, name, len(data), tuple(ocr_pages))
+    return assemble(read, (m.name for _, m in fonts.values() if m.name), links, name, len(data), tuple(ocr_pages))
 
 
-def _ocr(read: list[_Page], pages: list[PageObject], name: str) -> list[int]:
+def _ocr(read: list[Page], pages: list[PageObject], name: str) -> list[int]:
     """OCR every page without a text layer that draws something; the numbers of pages that gave text."""
     from .ocr import ocr_page
 
@@ -333,7 +320,7 @@ def _ocr(read: list[_Page], pages: list[PageObject], name: str) -> list[int]:
     return done
 
 
-def _no_text(read: list[_Page], pages: list[PageObject], name: str, ocr: bool) -> None:
+def _no_text(read: list[Page], pages: list[PageObject], name: str, ocr: bool) -> None:
     if any(p.facts.images for p in read) or any(_has_content(page) for page in pages):
         if ocr:
             raise NoTextLayerError(
@@ -346,7 +333,7 @@ def _no_text(read: list[_Page], pages: list[PageObject], name: str, ocr: bool) -
             path=name,
             fix="export the PDF from the original document instead of scanning it, or run with --ocr.",
         )
-    raise EmptyFileError("the PDF's pages are blank: no text and no images.", path=name, fix=_REEXPORT)
+    raise EmptyFileError("the PDF's pages are blank: no text and no images.", path=name, fix=REEXPORT)
 
 
 def _has_content(page: PageObject) -> bool:
@@ -355,41 +342,3 @@ def _has_content(page: PageObject) -> bool:
         return contents is not None and len(contents.get_data().strip()) > 0
     except Exception:
         return True
-
-
-def _assemble(
-    read: list[_Page],
-    fonts: dict[int, tuple[DictionaryObject | None, _FontMetrics]],
-    links: list[str],
-    name: str,
-    size: int,
-    ocr_pages: tuple[int, ...] = (),
-) -> Document:
-    body, headers, footers = split_headers_footers([p.rows for p in read], [p.bounds for p in read])
-    lines: list[str] = []
-    facts: list[PageFacts] = []
-    for page, rows in zip(read, body, strict=True):
-        columns = 1
-        if page.plain is not None:
-            lines.append(page.plain)
-        else:
-            height = rows[0].y - rows[-1].y if rows else 0.0
-            ordered, columns = order_rows(rows, height)
-            lines += [row.text for row in ordered]
-        lines += page.rotated
-        f = page.facts
-        facts.append(PageFacts(f.number, f.width, f.height, columns, f.text_chars, f.images))
-    font_names = sorted({m.name for _, m in fonts.values() if m.name})
-    layout = LayoutFacts(
-        page_count=len(read),
-        pages=tuple(facts),
-        header_text=tuple(clean_text(h) for h in headers),
-        footer_text=tuple(clean_text(f) for f in footers),
-        images=sum(f.images for f in facts),
-        fonts=tuple(font_names),
-        hyperlinks=tuple(links),
-    )
-    return Document(
-        source=name, format="pdf", text=clean_text("\n".join(lines)), layout=layout, size_bytes=size,
-        ocr_pages=ocr_pages,
-    )

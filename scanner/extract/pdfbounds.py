@@ -23,6 +23,7 @@ from pypdf.generic import ArrayObject, StreamObject
 
 from ..errors import CorruptDocumentError, InputError, LimitExceededError
 from .limits import Limits, brief, over_limit
+from .pdfdoc import REEXPORT
 
 # pypdf's bounds that hold one decoded stream.
 _STREAM_FIELDS = (
@@ -62,7 +63,7 @@ def pypdf_limit_error(name: str, exc: LimitReachedError) -> InputError:
     text = str(exc).lower()
     if any(word in text for word in ("cycl", "loop", "self reference")):
         return CorruptDocumentError(f"the PDF's objects refer to each other in a loop ({brief(exc)}).",
-                                    path=name, fix=_REEXPORT)
+                                    path=name, fix=REEXPORT)
     if "page" in text:
         limit = "max_pages"
     elif any(word in text for word in ("decompress", "length", "size", "stream", "buffer")):
@@ -137,6 +138,4 @@ def _decode_contents(contents: Any) -> bool:
             inline = inline or (b"BI" in data and _INLINE_IMAGE.search(data) is not None)
     return inline
 
-
-_REEXPORT = "export the CV again from the program that made it (Word, Google Docs, LaTeX ...)."
 _PAGES_FIX = "a CV needs a few pages: send the CV alone, or raise Limits.max_pages if the file is genuine."

@@ -30,13 +30,12 @@ from ..errors import (
 from ..records import Document, PageFacts
 from ._layout import Fragment, group_rows, visible_chars
 from .limits import Limits, brief, over_limit
-from .pdf import _REEXPORT, _assemble, _FontMetrics, _Page
+from .pdfdoc import REEXPORT, SUBSET, Page, assemble
 
 PdfEngine = Literal["auto", "pypdf", "pdfium"]
 #: The values ``engine`` takes, for option parsers.
 PDF_ENGINES: tuple[str, ...] = ("auto", "pypdf", "pdfium")
 
-_SUBSET = re.compile(r"^[A-Z]{6}\+")
 _SPACE = re.compile(r"\s")
 _TEXT = re.compile(r"\S")
 _LOCK = threading.RLock()
@@ -159,7 +158,7 @@ class _Chars:
         raw = self._font.value
         name = self._names.get(raw)
         if name is None:
-            name = self._names[raw] = _SUBSET.sub("", raw.decode("latin-1").strip())
+            name = self._names[raw] = SUBSET.sub("", raw.decode("latin-1").strip())
         return name or None, matrix, size
 
 
@@ -292,7 +291,7 @@ def _hyperlinks(raw: ModuleType, document: Any, page: Any) -> list[str]:
 
 
 def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str],
-               no_images: bool) -> tuple[_Page, list[str], bool]:
+               no_images: bool) -> tuple[Page, list[str], bool]:
     """One page: its facts and rows, its hyperlinks, and whether it draws anything at all."""
     page = pdf.get_page(number - 1)
     try:
@@ -311,7 +310,7 @@ def _read_page(pdf: Any, raw: ModuleType, number: int, fonts: set[str],
     finally:
         page.close()
     facts = PageFacts(number, float(right - left), float(top - bottom), 1, text_chars, images)
-    return _Page(facts, group_rows(fragments), rotated, None, (float(top), float(bottom))), links, drawn
+    return Page(facts, group_rows(fragments), rotated, None, (float(top), float(bottom))), links, drawn
 
 
 # --- the document -----------------------------------------------------------------------------------------
@@ -327,7 +326,7 @@ def _open(pdfium: ModuleType, raw: ModuleType, data: bytes, name: str) -> Any:
                 path=name,
                 fix="remove the password: save or print an unprotected copy of the PDF and scan that.",
             ) from exc
-        raise CorruptDocumentError(f"the PDF cannot be parsed ({brief(exc)}).", path=name, fix=_REEXPORT) from exc
+        raise CorruptDocumentError(f"the PDF cannot be parsed ({brief(exc)}).", path=name, fix=REEXPORT) from exc
 
 
 def extract_pdfium(data: bytes, name: str, *, limits: Limits | None = None,
@@ -357,11 +356,11 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
              no_images: tuple[bool, ...]) -> Document:
     count = len(pdf)
     if count < 1:
-        raise CorruptDocumentError("the PDF has no pages.", path=name, fix=_REEXPORT)
+        raise CorruptDocumentError("the PDF has no pages.", path=name, fix=REEXPORT)
     if count > limits.max_pages:
         raise over_limit(name, f"the PDF has {count:,} pages", "max_pages")
     fonts: set[str] = set()
-    read: list[_Page] = []
+    read: list[Page] = []
     links: list[str] = []
     drawn = False
     failures: list[Exception] = []
@@ -371,7 +370,7 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
                                                       len(no_images) == count and no_images[number - 1])
         except Exception as exc:  # one damaged page should not lose the others
             failures.append(exc)
-            read.append(_Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
+            read.append(Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
             continue
         read.append(page)
         links += page_links
@@ -379,7 +378,7 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
     if len(failures) == count:
         first = failures[0]
         raise CorruptDocumentError(
-            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=_REEXPORT
+            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=REEXPORT
         ) from first
     if all(p.facts.text_chars == 0 for p in read):
         if drawn:
@@ -388,6 +387,5 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
                 path=name,
                 fix="export the PDF from the original document instead of scanning it, or run with --ocr.",
             )
-        raise EmptyFileError("the PDF's pages are blank: no text and no images.", path=name, fix=_REEXPORT)
-    by_name: dict[int, tuple[Any, _FontMetrics]] = {index: (None, _FontMetrics({}, 0.0, font)) for index, font in enumerate(sorted(fonts))}
-    return _assemble(read, by_name, links, name, len(data))
+        raise EmptyFileError("the PDF's pages are blank: no text and no images.", path=name, fix=REEXPORT)
+    return assemble(read, fonts, links, name, len(data))
