@@ -21,6 +21,7 @@ import os
 import tempfile
 import types
 import typing
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -101,46 +102,86 @@ def _hints(cls: type) -> tuple[frozenset[str], dict[str, Any]]:
 
 def _from_json(tp: Any, value: Any) -> Any:
     """Rebuild a value of type ``tp`` from its JSON form; raises ValueError when it does not fit."""
+    return _decoder(tp)(value)
+
+
+_Decoder = Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(tp: Any) -> _Decoder:
+    """The function that rebuilds a value of type ``tp`` (a record, tuple, literal, union or scalar type) from its
+    JSON form, raising ValueError when it does not fit: made once per type, so reading an entry does not work
+    out its types again for each of its thousands of values."""
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if not isinstance(value, dict):
-            raise ValueError(f"expected an object for {tp.__name__}")
         names, hints = _hints(tp)
-        if value.keys() != names:
-            raise ValueError(f"fields of {tp.__name__} differ")
-        return tp(**{name: _from_json(hints[name], value[name]) for name in names})
+        fields = tuple((f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp))
+        record_type = tp
+
+        def record(value: Any) -> Any:
+            if not isinstance(value, dict):
+                raise ValueError(f"expected an object for {record_type.__name__}")
+            if value.keys() != names:
+                raise ValueError(f"fields of {record_type.__name__} differ")
+            return record_type(**{name: decode(value[name]) for name, decode in fields})
+        return record
     if origin is tuple:
         args = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise ValueError("expected a list")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_from_json(args[0], v) for v in value)
-        if len(args) != len(value):
-            raise ValueError("tuple length differs")
-        return tuple(_from_json(a, v) for a, v in zip(args, value, strict=True))
+            item = _decoder(args[0])
+
+            def homogeneous(value: Any) -> Any:
+                if not isinstance(value, list):
+                    raise ValueError("expected a list")
+                return tuple(map(item, value))
+            return homogeneous
+        items = tuple(_decoder(a) for a in args)
+
+        def fixed(value: Any) -> Any:
+            if not isinstance(value, list):
+                raise ValueError("expected a list")
+            if len(items) != len(value):
+                raise ValueError("tuple length differs")
+            return tuple(decode(v) for decode, v in zip(items, value, strict=True))
+        return fixed
     if origin is typing.Literal:
-        if value not in typing.get_args(tp):
-            raise ValueError(f"unexpected value {value!r}")
-        return value
+        allowed = typing.get_args(tp)
+
+        def literal(value: Any) -> Any:
+            if value not in allowed:
+                raise ValueError(f"unexpected value {value!r}")
+            return value
+        return literal
     if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            try:
-                return _from_json(arg, value)
-            except ValueError:
-                continue
-        raise ValueError(f"no member of {tp} fits")
+        members = tuple(_decoder(arg) for arg in typing.get_args(tp))
+
+        def union(value: Any) -> Any:
+            for decode in members:
+                try:
+                    return decode(value)
+                except ValueError:
+                    continue
+            raise ValueError(f"no member of {tp} fits")
+        return union
     if tp is type(None):
-        if value is not None:
-            raise ValueError("expected null")
-        return None
+        def none(value: Any) -> Any:
+            if value is not None:
+                raise ValueError("expected null")
+            return None
+        return none
     if tp is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError("expected a number")
-        return float(value)
+        def number(value: Any) -> Any:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError("expected a number")
+            return float(value)
+        return number
     if tp in (int, str, bool):
-        if type(value) is not tp:
-            raise ValueError(f"expected {tp.__name__}")
-        return value
+        def scalar(value: Any) -> Any:
+            if type(value) is not tp:
+                raise ValueError(f"expected {tp.__name__}")
+            return value
+        return scalar
     raise ValueError(f"unsupported type {tp}")
 
 

@@ -402,6 +402,28 @@ def test_document_json_round_trip() -> None:
         document_from_json('{"source": "x"}')
 
 
+@pytest.mark.parametrize(("path", "bad"), [
+    (("format",), "odt"),  # a Literal's value outside it
+    (("size_bytes",), "12"),  # an int given as text
+    (("size_bytes",), True),  # a bool is no int here
+    (("layout", "page_count"), 1.5),
+    (("layout", "pages", 0, "width"), "wide"),  # a float inside a record inside a tuple
+    (("layout", "pages", 0, "width"), False),
+    (("layout", "pages"), {"0": 1}),  # an object where a list belongs
+    (("layout", "fonts", 0), None),  # a str element of a tuple[str, ...]
+    (("ocr_pages",), [1, "2"]),
+])
+def test_document_json_rejects_a_wrong_value_anywhere(path: tuple[str | int, ...], bad: object) -> None:
+    data = json.loads(document_to_json(extract(FIXTURES / "cv_ml_two_column.pdf")))
+    assert document_from_json(json.dumps(data)) == extract(FIXTURES / "cv_ml_two_column.pdf")
+    inner = data
+    for step in path[:-1]:
+        inner = inner[step]
+    inner[path[-1]] = bad
+    with pytest.raises(ValueError):
+        document_from_json(json.dumps(data))
+
+
 def test_cache_hit_and_corrupt_entry_rebuilt(folder: Path, tmp_path: Path, job: scanner.JobPosting) -> None:
     cache = tmp_path / "cache"
     paths = discover([folder])
