@@ -6,10 +6,11 @@ Usage: python benchmarks/bench_instructions.py --corpus DIR [--files 30] [--engi
 Wall and CPU times on a shared machine drift by a third within minutes, which hides a 5% change. The number of
 instructions a program executes does not drift: this script runs itself twice under `valgrind --tool=callgrind`
 (Debian package `valgrind`), once scanning no CV and once scanning --files CVs spread over --corpus, each time
-after loading the taxonomy and the ad, and prints the difference per CV. Hash randomisation is fixed
-(PYTHONHASHSEED=0), so a rerun on the same code gives the same count to a few parts in a million. To compare two
-versions, run it in each checkout (`git worktree add`), with their modules byte-compiled the same way
-(`python -m compileall scanner`), since compiling a module from source is counted too.
+after loading the taxonomy and the ad (and importing pypdf, which a worker does once, at its first PDF), and
+prints the difference per CV. Hash randomisation is fixed (PYTHONHASHSEED=0), so a rerun on the same code gives
+the same count to a few parts in a million. To compare two versions, run it in each checkout (`git worktree add`),
+with their modules byte-compiled the same way (`python -m compileall scanner`), since compiling a module from
+source is counted too.
 
 Instructions are not time (a cache miss costs more than an addition), so confirm a gain with bench_batch.py; but
 they tell a real gain from noise in one run of a minute or two.
@@ -33,6 +34,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def inner(files: list[str], job_path: str, engine: str) -> None:
+    import scanner.extract.pdf  # noqa: F401 - pypdf: a worker imports it at its first PDF, once, not per CV
     from scanner import batch
     from scanner.pipeline import ScanSettings, load_job
     from scanner.taxonomy import load_taxonomy
