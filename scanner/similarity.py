@@ -107,7 +107,12 @@ def _shipped_frequencies() -> tuple[int, dict[str, str]]:
 
 
 class BackgroundModel:
-    """Document frequencies of a background corpus and the TF-IDF weighting they give."""
+    """Document frequencies of a background corpus and the TF-IDF weighting they give.
+
+    ``frequencies``, when given instead of ``documents``, are counts as :func:`document_frequencies` makes them
+    (as the shipped file holds): a vector is built from the corpus's own words, which is exact only when each
+    bigram's two words are features too.
+    """
 
     def __init__(self, documents: Iterable[str] | None = None, *,
                  frequencies: tuple[int, Mapping[str, int | str]] | None = None) -> None:

@@ -138,4 +138,5 @@ def _decode_contents(contents: Any) -> bool:
             inline = inline or (b"BI" in data and _INLINE_IMAGE.search(data) is not None)
     return inline
 
+
 _PAGES_FIX = "a CV needs a few pages: send the CV alone, or raise Limits.max_pages if the file is genuine."
