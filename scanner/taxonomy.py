@@ -90,7 +90,7 @@ def tab_pairs(body: str, source: str, first_line: int, fix: str) -> dict[str, st
     """The ``a<TAB>b`` lines of generated package data as a dictionary, in file order.
 
     Neither field holds a tab, so one pass turns the lines into a, b, a, b ... and the dictionary is built with
-    no Python-level step per line (a third of the time of splitting each line; these files have 30,000-70,000
+    no Python-level step per line (two thirds of the time of splitting each line; these files have 30,000-70,000
     lines and are read at every start). When the tabs and the lines do not pair up, the error names the first
     line without exactly one tab (``first_line``: the file's line number of the body's first line).
     """
