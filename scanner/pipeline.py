@@ -12,7 +12,7 @@ from .checks import run_checks
 from .errors import EmptyFileError, SettingsError
 from .extract import PDF_ENGINES, Limits, PdfEngine, extract
 from .extract.limits import time_limit, timeout_error
-from .extract.pdfium import resolve_engine
+from .extract.pdfium import check_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
 from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped
 from .normalize import forget_lines
@@ -52,7 +52,7 @@ class ScanSettings:
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:
             raise SettingsError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}.")
-        resolve_engine(self.pdf_engine)  # asking for pdfium without the ``fast`` extra fails here, early
+        check_engine(self.pdf_engine)  # asking for pdfium without the ``fast`` extra fails here, early
         if not isinstance(self.limits, Limits):
             raise SettingsError(f"limits must be a scanner.extract.Limits, not {type(self.limits).__name__}.")
         if not 1 <= self.max_file_bytes <= 1024**3:

@@ -13,7 +13,7 @@ import stat
 from ..errors import EmptyFileError, FileMissingError, FileTooLargeError, NoTextLayerError
 from ..records import Document
 from .limits import Limits, over_limit, time_limit, timeout_error
-from .pdfium import PDF_ENGINES, PdfEngine, extract_pdfium, resolve_engine
+from .pdfium import PDF_ENGINES, PdfEngine, check_engine, extract_pdfium, resolve_engine
 from .sniff import sniff
 from .text import extract_text_document, has_words
 
@@ -69,13 +69,13 @@ def extract(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
 def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False,
                   engine: PdfEngine = "auto", limits: Limits | None = None) -> Document:
     """Like :func:`extract`, for content already in memory; ``name`` is used in messages and by sniffing."""
-    reader = resolve_engine(engine)  # a bad or missing engine fails for every file, not only for PDFs
+    check_engine(engine)  # a bad or missing engine fails for every file, not only for PDFs
     limits = limits or _DEFAULT_LIMITS
     if len(data) > max_bytes:
         raise _too_large(len(data), max_bytes, name)
     seconds = limits.max_seconds
     with time_limit(seconds, lambda: timeout_error(name, seconds or 0.0)):
-        document = _extract_any(data, name, reader, ocr, limits)
+        document = _extract_any(data, name, engine, ocr, limits)
     if not has_words(document.full_text):
         raise EmptyFileError(
             "the document holds no words.",
@@ -85,10 +85,10 @@ def extract_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     return document
 
 
-def _extract_any(data: bytes, name: str, reader: str, ocr: bool, limits: Limits) -> Document:
+def _extract_any(data: bytes, name: str, engine: str, ocr: bool, limits: Limits) -> Document:
     fmt = sniff(data, name)
     if fmt == "pdf":
-        document = _extract_pdf(data, name, reader, ocr, limits)
+        document = _extract_pdf(data, name, resolve_engine(engine), ocr, limits)
     elif fmt == "docx":
         # python-docx and lxml take some 30 ms to import: only for the DOCX files that need them.
         from .archive import check_docx_package

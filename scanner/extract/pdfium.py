@@ -58,6 +58,14 @@ def available() -> bool:
     return _pdfium() is not None
 
 
+def check_engine(engine: str) -> None:
+    """Raise the SettingsError :func:`resolve_engine` would, without loading PDFium where no answer needs it: an
+    unknown engine, or ``pdfium`` when it is not installed. ``auto`` and ``pypdf`` are always usable (``auto``
+    resolves when a PDF is read), so a DOCX or text scan never loads PDFium."""
+    if engine == "pdfium" or engine not in PDF_ENGINES:
+        resolve_engine(engine)
+
+
 def resolve_engine(engine: str) -> Literal["pypdf", "pdfium"]:
     """The PDF engine to use: ``auto`` is PDFium when it is installed, else pypdf."""
     if engine == "pypdf":
