@@ -457,8 +457,9 @@ def test_markdown_inline() -> None:
 
 
 def test_pdf_libraries_are_loaded_only_for_a_pdf() -> None:
-    # pypdf (with Pillow) and PDFium take about 0.1 s and 0.03 s to import: a scan of a DOCX or text CV, and a
-    # batch whose documents all come from the cache, start without them.
+    # pypdf (with Pillow) and PDFium take about 0.1 s and 0.03 s to import: a scan of a DOCX or text CV starts
+    # without them (and a batch whose documents all come from the cache without pypdf: its cache keys name the
+    # engine, so it loads PDFium to know whether "auto" means it).
     import subprocess
     import sys
 
