@@ -456,7 +456,7 @@ def test_markdown_inline() -> None:
     assert document.layout.hyperlinks == ("https://ex.com/a_b", "mailto:j@ex.com")
 
 
-def test_pdf_libraries_are_loaded_only_for_a_pdf() -> None:
+def test_pdf_libraries_are_loaded_only_for_a_pdf(tmp_path: Path) -> None:
     # pypdf (with Pillow) and PDFium take about 0.1 s and 0.03 s to import: a scan of a DOCX or text CV starts
     # without them (and a batch whose documents all come from the cache without pypdf: its cache keys name the
     # engine, so it loads PDFium to know whether "auto" means it).
@@ -469,5 +469,6 @@ def test_pdf_libraries_are_loaded_only_for_a_pdf() -> None:
             f"scanner.scan({docx!r}, {job!r}); extract({txt!r}); "
             "loaded = {'pypdf', 'pypdfium2'} & set(sys.modules); assert not loaded, loaded; "
             f"extract({pdf!r}, engine='pypdf'); assert 'pypdf' in sys.modules")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    # Run outside the checkout, so that the installed package (with its keyword lists) is the one imported.
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
