@@ -95,8 +95,8 @@ def tab_pairs(body: str, source: str, first_line: int, fix: str) -> dict[str, st
     line without exactly one tab (``first_line``: the file's line number of the body's first line).
     """
     fields = body.replace("\t", "\n").split("\n") if body else []
-    if fields and fields[-1] == "" and body.endswith("\n"):
-        fields.pop()
+    if body.endswith("\n"):
+        fields.pop()  # the empty field after the last line break
     if len(fields) % 2 == 0 and body.count("\t") == len(fields) // 2:
         pairs = iter(fields)
         return dict(zip(pairs, pairs, strict=True))
