@@ -11,7 +11,7 @@ from conftest import FIXTURES
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from scanner.similarity import STOP_WORDS, BackgroundModel, analyze, background_model, text_similarity
+from scanner.similarity import STOP_WORDS, TF_CAP, BackgroundModel, analyze, background_model, text_similarity
 
 DOCS = [
     "We are hiring a Machine Learning Engineer to build PyTorch models and serve them with Triton.",
@@ -85,7 +85,7 @@ def test_the_idf_cache_keeps_only_corpus_features() -> None:
 def _vector_of_every_feature(model: BackgroundModel, text: str) -> dict[str, float]:
     """The vector as analyze(text) defines it: every feature counted, the corpus's kept (no vocabulary)."""
     counts = Counter(analyze(text))
-    vec = {f: (1.0 + math.log(min(c, 4))) * w for f, c in counts.items() if (w := model._known_idf(f)) is not None}
+    vec = {f: (1.0 + math.log(min(c, TF_CAP))) * w for f, c in counts.items() if (w := model._known_idf(f)) is not None}
     norm = math.sqrt(sum(v * v for v in vec.values()))
     return {f: v / norm for f, v in vec.items()} if norm else {}
 
