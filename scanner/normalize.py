@@ -47,6 +47,7 @@ def forget_lines() -> None:
 _TOKEN = re.compile(r"[^\W_]+(?:\+\+|\+|#)?", re.UNICODE)
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "’": "'", "‘": "'",
                          "™": None, "®": None, "©": None})
+_MAPPED = re.compile("[" + "".join(map(re.escape, map(chr, _DASHES))) + "]")  # the characters _DASHES changes
 
 
 class Token(NamedTuple):
@@ -116,9 +117,7 @@ def singular(word: str) -> str:
 
 def fold(text: str) -> str:
     """NFKC, unified dashes and quotes, lower case."""
-    if text.isascii():
-        return text.casefold()
-    return unicodedata.normalize("NFKC", text.translate(_DASHES)).translate(_DASHES).casefold()
+    return normalize_line(text).casefold()
 
 
 @line_cache(maxsize=65536)
@@ -130,7 +129,12 @@ def normalize_line(line: str) -> str:
     """NFKC with unified dashes and quotes: the string that token offsets refer to."""
     if line.isascii():  # NFKC and the dash table leave ASCII as it is
         return line
-    return unicodedata.normalize("NFKC", line.translate(_DASHES)).translate(_DASHES)
+    # translate() looks up every character of a non-ASCII string in the table, ten times slower than a search
+    # for the few it maps: a whole CV's text (thousands of characters) is translated only where it needs it.
+    if _MAPPED.search(line):
+        line = line.translate(_DASHES)
+    line = unicodedata.normalize("NFKC", line)
+    return line.translate(_DASHES) if _MAPPED.search(line) else line  # NFKC makes U+2011 into U+2010
 
 
 def tokenize(line: str) -> list[Token]:
@@ -150,6 +154,12 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     if not phrase.isascii():
         phrase = normalize_line(phrase)
     return tuple(word_key(w.casefold()) for w in _TOKEN.findall(phrase))
+
+
+def word_keys(text: str) -> set[str]:
+    """The matching keys of the text's tokens (``{t.key for t in tokenize(text)}``, without making the tokens:
+    for a whole CV, a tenth of a scan)."""
+    return {word_key(w.casefold()) for w in set(_TOKEN.findall(normalize_line(text)))}
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, str]]:

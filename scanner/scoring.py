@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from .jobad import TITLE_NOUNS
-from .normalize import tokenize
+from .normalize import tokenize, word_keys
 from .records import (
     DEGREE_LEVELS,
     Check,
@@ -90,12 +90,12 @@ def _title(job: JobPosting, cv: CVStructure, cv_text: str) -> ScoreComponent:
     alts = _title_alternatives(job.title) if job.title else []
     if not job.title or not alts:
         return ScoreComponent("job_title", 100.0, 0.0, "the ad states no job title: not counted")
-    head = set(t.key for line in cv_text.split("\n")[:8] for t in tokenize(line))
-    body = set(t.key for t in tokenize(cv_text.replace("\n", " ")))
+    head = word_keys("\n".join(cv_text.split("\n", 8)[:8]))
+    body = word_keys(cv_text)
     best, closest = 0.0, ""
     for alt in alts:
         for title in cv.titles:
-            score = 100.0 * _overlap(alt, {t.key for t in tokenize(title)})
+            score = 100.0 * _overlap(alt, word_keys(title))
             if score > best:
                 best, closest = score, title
         best = max(best, 85.0 * _overlap(alt, head), 50.0 * _overlap(alt, body))

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 import pytest
 
+from scanner.extract import extract
 from scanner.matching import find_terms, fuzzy_find
-from scanner.normalize import phrase_key, singular, us_spelling
+from scanner.normalize import (
+    _DASHES,
+    fold,
+    normalize_line,
+    phrase_key,
+    singular,
+    tokenize,
+    us_spelling,
+    word_keys,
+)
 from scanner.taxonomy import Taxonomy, Term, builtin_taxonomy
 
 
@@ -75,6 +88,43 @@ def test_normalisation_helpers() -> None:
     assert singular("class") == "class"
     assert phrase_key("Quantisations") == phrase_key("quantization")
     assert phrase_key("ﬁne-tuning") == phrase_key("fine tuning")  # ligature and hyphen
+
+
+@pytest.mark.parametrize("line", [
+    "plain ASCII - no change",
+    "Led – and shipped — the ‘new’ API™ © 2024 Acme®",
+    "non‑breaking hyphen: NFKC makes it U+2010, which becomes '-'",
+    "ﬁne-tuning with ligatures, ① circled, fullＷidth",
+    "• bullets and accents: café, Straße, İstanbul",
+])
+def test_normalize_line_unifies_only_where_the_table_applies(line: str) -> None:
+    # The reference: translate every character, NFKC, translate again (what normalize_line did in one go).
+    expected = line if line.isascii() else unicodedata.normalize("NFKC", line.translate(_DASHES)).translate(_DASHES)
+    assert normalize_line(line) == expected
+    assert fold(line) == expected.casefold()
+    assert not any(chr(c) in normalize_line(line) for c in _DASHES)
+
+
+def test_normalize_line_maps_what_nfkc_makes() -> None:
+    assert normalize_line("e‑mail") == "e-mail"  # U+2011 -> (NFKC) U+2010 -> "-"
+    assert normalize_line("Acme™ ©") == "Acme "
+
+
+@pytest.mark.parametrize("text", [
+    "C++, C# and F#; scikit-learn / sklearn",
+    "İstanbul STRASSE Straße ﬁne-tuning – quantisations",
+    "",
+    "\n\n  \n",
+])
+def test_word_keys_are_the_keys_of_the_tokens(text: str) -> None:
+    assert word_keys(text) == {t.key for t in tokenize(text)}
+
+
+def test_word_keys_of_a_whole_cv(fixtures_dir: Path) -> None:
+    text = extract(fixtures_dir / "cv_icons_ligatures.pdf").full_text
+    assert len(text) > 500 and not text.isascii() and "\u2013" in text  # the dash table applies
+    assert word_keys(text) == {t.key for t in tokenize(text.replace("\n", " "))}
+    assert word_keys(text) == {t.key for line in text.split("\n") for t in tokenize(line)}
 
 
 def test_fuzzy_finds_a_typo_but_not_another_tool() -> None:
