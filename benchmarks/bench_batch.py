@@ -24,7 +24,8 @@ dedupe them) in a temporary folder, or takes every CV under --corpus DIR (recurs
 
 --rounds N times the batch N times, each run between two floor timings (floor, batch, floor, batch, ...,
 floor), and prints each round's ratio to the mean of the floors on either side of it, then the median round:
-on a machine whose speed drifts by a third within minutes, one round's ratio can be off by a sixth.
+on a machine whose speed drifts by a third within minutes, one round's ratio can be off by a sixth. The cached
+re-run is timed N times too (after one filling run), each between two floors, and its median is printed.
 
 --big adds 10,000 files (several minutes). Compare ratios, not seconds: these machines are noisy.
 """
@@ -152,7 +153,8 @@ def main() -> None:
     ap.add_argument("--cache-max", type=int, default=None, metavar="N",
                     help="time the cached re-run only for sizes up to N files [default: every size]")
     ap.add_argument("--rounds", type=int, default=1, metavar="N",
-                    help="time the uncached batch N times between floor timings and give the median [default: 1]")
+                    help="time the batch and its cached re-run N times each, between floor timings, and give the medians "
+                         "[default: 1]")
     args = ap.parse_args()
     cvscan = shutil.which("cvscan") or sys.exit("cvscan is not on PATH: install the project first")
     sizes = [*args.sizes, 10_000] if args.big else args.sizes
@@ -182,6 +184,7 @@ def main() -> None:
             plain = sorted(plains, key=lambda rr: rr[0])[(len(plains) - 1) // 2][1]  # a middle round's run
             cached: Run | None = None
             cached_ratio = 0.0
+            cached_ratios: list[float] = []
             if args.cache_max is None or n <= args.cache_max:
                 cache = Path(tmp) / f"cache_{n}"
                 fill = list(base)
@@ -189,9 +192,14 @@ def main() -> None:
                 run_batch([*fill, "--cache", str(cache)], out)  # fills the cache, scoring another ad
                 filled = sum(1 for _ in cache.rglob("*.json"))
                 floors.append(pypdf_floor(sample))
-                cached = run_batch([*base, "--cache", str(cache)], out)
-                floors.append(pypdf_floor(sample))
-                cached_ratio = n / cached.seconds / ((floors[-2].rate + floors[-1].rate) / 2)
+                cached_runs: list[tuple[float, Run]] = []
+                for _ in range(args.rounds):  # as for the uncached runs: each between two floors, the median
+                    again = run_batch([*base, "--cache", str(cache)], out)
+                    floors.append(pypdf_floor(sample))
+                    cached_runs.append((n / again.seconds / ((floors[-2].rate + floors[-1].rate) / 2), again))
+                cached_ratios += [r for r, _ in cached_runs]
+                cached_ratio = statistics.median(cached_ratios)
+                cached = sorted(cached_runs, key=lambda rr: rr[0])[(len(cached_runs) - 1) // 2][1]
                 missed = sum(1 for _ in cache.rglob("*.json")) - filled
                 if missed:  # e.g. scanner/extract edited between the runs: a new extractor version, new keys
                     print(f"warning: the cached re-run missed the cache for {missed} files", file=sys.stderr)
@@ -206,8 +214,11 @@ def main() -> None:
                     f"({' '.join(f'{f.rate:.1f}' for f in floors)}, {len(sample)} files); "
                     f"ratio {ratio:5.2f} ({rounds}to the floors either side)")
             if cached is not None:
+                cached_rounds = (f" (median of {len(cached_ratios)}: {', '.join(f'{r:.2f}' for r in cached_ratios)})"
+                                 if len(cached_ratios) > 1 else "")
                 line += (f"; cached re-run {n / cached.seconds:6.1f} files/s ({cached.seconds:6.1f} s): ratio to "
-                         f"floor {cached_ratio:5.2f}, x{plain.seconds / cached.seconds:4.1f} the uncached run")
+                         f"floor {cached_ratio:5.2f}{cached_rounds}, x{plain.seconds / cached.seconds:4.1f} the "
+                         "uncached run")
             line += (f"; CPU ms/file batch {plain.cpu_s / n * 1000:5.1f} (parent {plain.parent_cpu_s / n * 1000:4.1f}, "
                      f"cores busy {plain.cpu_s / plain.seconds:4.2f})"
                      f"{f', cached {cached.cpu_s / n * 1000:5.1f}' if cached else ''}, floor {floor_cpu:5.1f}"
