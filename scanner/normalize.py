@@ -157,8 +157,8 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
 
 
 def word_keys(text: str) -> set[str]:
-    """The matching keys of the text's tokens (``{t.key for t in tokenize(text)}``, without making the tokens:
-    for a whole CV, a tenth of a scan)."""
+    """The matching keys of the text's tokens: ``{t.key for t in tokenize(text)}`` without making the tokens
+    (for a whole CV those cost about a tenth of a scan), each distinct word keyed once."""
     return {word_key(w.casefold()) for w in set(_TOKEN.findall(normalize_line(text)))}
 
 

@@ -90,7 +90,7 @@ def _title(job: JobPosting, cv: CVStructure, cv_text: str) -> ScoreComponent:
     alts = _title_alternatives(job.title) if job.title else []
     if not job.title or not alts:
         return ScoreComponent("job_title", 100.0, 0.0, "the ad states no job title: not counted")
-    head = word_keys("\n".join(cv_text.split("\n", 8)[:8]))
+    head = word_keys("\n".join(cv_text.split("\n")[:8]))  # tokens never span lines: the keys of the first 8
     body = word_keys(cv_text)
     best, closest = 0.0, ""
     for alt in alts:
