@@ -20,7 +20,7 @@ from ..records import Document, PageFacts
 from ._layout import Fragment, group_rows, visible_chars
 from .limits import Limits, brief, over_limit
 from .pdfbounds import pypdf_limit_error, pypdf_limits
-from .pdfdoc import REEXPORT, SUBSET, Page, assemble
+from .pdfdoc import REEXPORT, SUBSET, Page, assemble, no_page_read, unread_page
 
 # Helvetica advance widths for ASCII 32-126 (AFM, 1/1000 em): for the standard fonts, which PDFs may use
 # without a /Widths array. Other faces are scaled from it.
@@ -291,12 +291,9 @@ def _extract(data: bytes, name: str, ocr: bool, limits: Limits) -> Document:
             raise
         except Exception as exc:  # one damaged page should not lose the others
             failures.append(exc)
-            read.append(Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
+            read.append(unread_page(number))
     if len(failures) == len(pages):
-        first = failures[0]
-        raise CorruptDocumentError(
-            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=REEXPORT
-        ) from first
+        raise no_page_read(name, failures[0]) from failures[0]
     ocr_pages: list[int] = []
     if ocr:
         ocr_pages = _ocr(read, pages, name)

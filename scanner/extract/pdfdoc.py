@@ -9,8 +9,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..errors import CorruptDocumentError
 from ..records import Document, LayoutFacts, PageFacts
 from ._layout import Row, order_rows, split_headers_footers
+from .limits import brief
 from .text import clean_text
 
 REEXPORT = "export the CV again from the program that made it (Word, Google Docs, LaTeX ...)."
@@ -28,9 +30,19 @@ class Page:
     bounds: tuple[float, float]
 
 
+def unread_page(number: int) -> Page:
+    """The stand-in for a page that could not be read: no text, no rows, so the others keep their numbers."""
+    return Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0))
+
+
+def no_page_read(name: str, first: Exception) -> CorruptDocumentError:
+    """The error for a PDF none of whose pages can be read (``first``: the first page's failure)."""
+    return CorruptDocumentError(f"no page of the PDF can be read ({brief(first)}).", path=name, fix=REEXPORT)
+
+
 def assemble(read: list[Page], font_names: Iterable[str], links: list[str], name: str, size: int,
              ocr_pages: tuple[int, ...] = ()) -> Document:
-    """The document of the pages read, in order (a page that could not be read is an empty Page)."""
+    """The document of the pages read, in order (a page that could not be read is an :func:`unread_page`)."""
     body, headers, footers = split_headers_footers([p.rows for p in read], [p.bounds for p in read])
     lines: list[str] = []
     facts: list[PageFacts] = []

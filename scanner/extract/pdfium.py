@@ -30,7 +30,7 @@ from ..errors import (
 from ..records import Document, PageFacts
 from ._layout import Fragment, group_rows, visible_chars
 from .limits import Limits, brief, over_limit
-from .pdfdoc import REEXPORT, SUBSET, Page, assemble
+from .pdfdoc import REEXPORT, SUBSET, Page, assemble, no_page_read, unread_page
 
 PdfEngine = Literal["auto", "pypdf", "pdfium"]
 #: The values ``engine`` takes, for option parsers.
@@ -378,16 +378,13 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
                                                       len(no_images) == count and no_images[number - 1])
         except Exception as exc:  # one damaged page should not lose the others
             failures.append(exc)
-            read.append(Page(PageFacts(number, 0.0, 0.0, 1, 0, 0), [], [], None, (0.0, 0.0)))
+            read.append(unread_page(number))
             continue
         read.append(page)
         links += page_links
         drawn = drawn or page_drawn
     if len(failures) == count:
-        first = failures[0]
-        raise CorruptDocumentError(
-            f"no page of the PDF can be read ({brief(first)}).", path=name, fix=REEXPORT
-        ) from first
+        raise no_page_read(name, failures[0]) from failures[0]
     if all(p.facts.text_chars == 0 for p in read):
         if drawn:
             raise NoTextLayerError(
