@@ -151,9 +151,7 @@ def tokenize(line: str) -> list[Token]:
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
     """Matching key of a taxonomy term or alias (the keys ``tokenize`` gives, without the Token objects)."""
-    if not phrase.isascii():
-        phrase = normalize_line(phrase)
-    return tuple(word_key(w.casefold()) for w in _TOKEN.findall(phrase))
+    return tuple(word_key(w.casefold()) for w in _TOKEN.findall(normalize_line(phrase)))
 
 
 def word_keys(text: str) -> set[str]:
