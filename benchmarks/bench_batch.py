@@ -3,6 +3,7 @@
 
 Usage: python benchmarks/bench_batch.py [--sizes 100 1000] [--big] [--corpus DIR | --seed DIR] [--jobs N]
                                         [--engine pypdf] [--cache-max N] [--floor-files N] [--rounds N]
+                                        [--parallel-floor]
 
 Builds corpora of N PDF CVs (copies of the fixture PDFs, or with --seed DIR of the PDFs under DIR, such as
 real CVs: each copy gets a unique trailing comment, so no two files have the same bytes and the cache cannot
@@ -26,6 +27,10 @@ dedupe them) in a temporary folder, or takes every CV under --corpus DIR (recurs
 floor), and prints each round's ratio to the mean of the floors on either side of it, then the median round:
 on a machine whose speed drifts by a third within minutes, one round's ratio can be off by a sixth. The cached
 re-run is timed N times too (after one filling run), each between two floors, and its median is printed.
+
+--parallel-floor also times, after each batch run, the floor's extraction in --jobs processes at once: on
+this 2-core virtual machine two processes do not always get two cores' worth (the host's other guests share
+them), and that line shows how much the machine itself gave at the time, and what share of it the batch used.
 
 --big adds 10,000 files (several minutes). Compare ratios, not seconds: these machines are noisy.
 """
@@ -94,6 +99,33 @@ def pypdf_floor(paths: list[Path]) -> Floor:
     return Floor(len(pdfs) / (time.perf_counter() - t), (time.process_time() - c) / len(pdfs) * 1000)
 
 
+def _extract_all(paths: list[Path]) -> None:
+    import pypdf
+
+    for p in paths:
+        "\n".join((page.extract_text() or "") for page in pypdf.PdfReader(p).pages)
+
+
+def pypdf_floor_parallel(paths: list[Path], workers: int) -> float:
+    """Files/s of the floor's own extraction in ``workers`` processes at once, the files dealt out between them
+    (forked after :func:`pypdf_floor` has warmed pypdf up): the most this machine gives right now for the pypdf
+    work alone on that many cores, whatever cvscan does."""
+    import multiprocessing
+
+    pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    context = multiprocessing.get_context("fork")
+    procs = [context.Process(target=_extract_all, args=(pdfs[i::workers],)) for i in range(workers)]
+    t = time.perf_counter()
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    seconds = time.perf_counter() - t
+    if any(proc.exitcode for proc in procs):
+        sys.exit("the parallel pypdf floor failed")
+    return len(pdfs) / seconds
+
+
 @dataclass(frozen=True)
 class Run:
     seconds: float
@@ -152,6 +184,9 @@ def main() -> None:
     ap.add_argument("--floor-files", type=int, default=200, help="files timed for the pypdf floor")
     ap.add_argument("--cache-max", type=int, default=None, metavar="N",
                     help="time the cached re-run only for sizes up to N files [default: every size]")
+    ap.add_argument("--parallel-floor", action="store_true",
+                    help="after each timed batch run, also time the floor in --jobs processes at once, and print how "
+                         "the machine itself scaled it and the batch's share of that")
     ap.add_argument("--rounds", type=int, default=1, metavar="N",
                     help="time the batch and its cached re-run N times each, between floor timings, and give the medians "
                          "[default: 1]")
@@ -175,10 +210,14 @@ def main() -> None:
             # Every timed batch run sits between two floor timings and is compared with their mean.
             floors = [pypdf_floor(sample)]
             plains: list[tuple[float, Run]] = []
+            scaling: list[tuple[float, float]] = []  # per round: parallel floor / floor, batch / parallel floor
             for _ in range(args.rounds):
                 run = run_batch(base, out)
+                parallel = pypdf_floor_parallel(sample, args.jobs) if args.parallel_floor else 0.0
                 floors.append(pypdf_floor(sample))
                 plains.append((n / run.seconds / ((floors[-2].rate + floors[-1].rate) / 2), run))
+                if parallel:
+                    scaling.append((parallel / ((floors[-2].rate + floors[-1].rate) / 2), n / run.seconds / parallel))
             ratios = [r for r, _ in plains]
             ratio = statistics.median(ratios)
             plain = sorted(plains, key=lambda rr: rr[0])[(len(plains) - 1) // 2][1]  # a middle round's run
@@ -224,6 +263,12 @@ def main() -> None:
                      f"{f', cached {cached.cpu_s / n * 1000:5.1f}' if cached else ''}, floor {floor_cpu:5.1f}"
                      f"; peak RSS parent {plain.parent_mb:5.0f} MB, worker {plain.worker_mb:5.0f} MB")
             print(line, flush=True)
+            if scaling:
+                print(f"{'':6} pypdf floor in {args.jobs} processes at once, after each batch run: "
+                      f"x{statistics.median(s for s, _ in scaling):.2f} the one-process floor "
+                      f"({', '.join(f'{s:.2f}' for s, _ in scaling)}); the batch ran at "
+                      f"{statistics.median(b for _, b in scaling):.2f} of it ({', '.join(f'{b:.2f}' for _, b in scaling)})",
+                      flush=True)
             if not args.corpus:
                 shutil.rmtree(folder, ignore_errors=True)
     for (n1, r1, q1), (n2, r2, q2) in itertools.pairwise(results):
