@@ -87,23 +87,20 @@ class Floor:
     cpu_ms: float  # CPU milliseconds per file
 
 
-def pypdf_floor(paths: list[Path]) -> Floor:
-    import pypdf
-
-    pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
-    for p in pdfs[:5]:  # warm up (pypdf's lazy imports and tables), as each batch worker does on its first files
-        "\n".join((page.extract_text() or "") for page in pypdf.PdfReader(p).pages)
-    t, c = time.perf_counter(), time.process_time()
-    for p in pdfs:
-        "\n".join((page.extract_text() or "") for page in pypdf.PdfReader(p).pages)
-    return Floor(len(pdfs) / (time.perf_counter() - t), (time.process_time() - c) / len(pdfs) * 1000)
-
-
 def _extract_all(paths: list[Path]) -> None:
+    """The floor's work: each PDF's text with pypdf, page by page."""
     import pypdf
 
     for p in paths:
         "\n".join((page.extract_text() or "") for page in pypdf.PdfReader(p).pages)
+
+
+def pypdf_floor(paths: list[Path]) -> Floor:
+    pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    _extract_all(pdfs[:5])  # warm up (pypdf's lazy imports and tables), as each batch worker does on its first files
+    t, c = time.perf_counter(), time.process_time()
+    _extract_all(pdfs)
+    return Floor(len(pdfs) / (time.perf_counter() - t), (time.process_time() - c) / len(pdfs) * 1000)
 
 
 def pypdf_floor_parallel(paths: list[Path], workers: int) -> float:
