@@ -24,7 +24,7 @@ from importlib import resources
 
 from .matching import find_terms, join_wrapped
 from .normalize import key_words, lacks_words, line_cache
-from .records import CVStructure, Document, JobPosting, KeywordHit, MissingKeyword, Suggestion
+from .records import CVStructure, Document, JobPosting, KeywordHit, LogicalLine, MissingKeyword, Suggestion
 from .scoring import WEIGHTS
 from .taxonomy import SOFT, Taxonomy, load_taxonomy
 
@@ -313,31 +313,52 @@ class CVLine:
         return _BULLET.sub("", self.logical).strip() == self.body.strip()
 
 
-def cv_lines(doc: Document, structure: CVStructure) -> list[CVLine]:
-    """The CV's non-empty lines with their section and logical line."""
-    lines = doc.lines
-    sections: list[str | None] = [None] * len(lines)
+def sections_by_line(doc: Document, structure: CVStructure) -> list[str | None]:
+    """The section of each of the document's lines (None before the first heading and outside sections)."""
+    sections: list[str | None] = [None] * len(doc.lines)
     for s in structure.sections:
-        for i in range(s.start_line, min(s.end_line, len(lines))):
+        for i in range(s.start_line, min(s.end_line, len(sections))):
             sections[i] = s.name
+    return sections
+
+
+def logical_lines(doc: Document, structure: CVStructure) -> tuple[LogicalLine, ...]:
+    """The CV's logical lines (:func:`~scanner.matching.join_wrapped`, a section heading always starting a new
+    one), each with whether it reads as an achievement bullet. They depend on the CV alone: a scan works them
+    out once (:func:`scanner.pipeline.analyse_cv`), for the matcher and for the rewrites."""
+    sections = sections_by_line(doc, structure)
     headings = {s.start_line for s in structure.sections}
     dated = {r.line for r in structure.date_ranges}
     titles = {t.casefold() for t in structure.titles}
-    out: list[CVLine] = []
-    logical = join_wrapped(lines, breaks=headings)
-    for k, (first, text) in enumerate(logical):
-        end = logical[k + 1][0] if k + 1 < len(logical) else len(lines)
+    out: list[LogicalLine] = []
+    for first, text in join_wrapped(doc.lines, breaks=headings):
         words = _words(text)
         caps = sum(1 for w in words if w[:1].isupper())
         bullet = (sections[first] in _BULLET_SECTIONS and first not in headings and first not in dated
                   and len(words) >= MIN_BULLET_WORDS and "|" not in text and text.casefold() not in titles
                   and caps < 0.7 * len(words) and text[:1] not in "(["
                   and not re.match(r"^[^:]{1,30}:\s", _BULLET.sub("", text)))
-        for i in range(first, end):
+        out.append(LogicalLine(first, text, bullet))
+    return tuple(out)
+
+
+def cv_lines(doc: Document, structure: CVStructure,
+             logical: Sequence[LogicalLine] | None = None) -> list[CVLine]:
+    """The CV's non-empty lines with their section and logical line (``logical``: :func:`logical_lines` of the
+    CV, if known)."""
+    if logical is None:
+        logical = logical_lines(doc, structure)
+    lines = doc.lines
+    sections = sections_by_line(doc, structure)
+    headings = {s.start_line for s in structure.sections}
+    out: list[CVLine] = []
+    for k, ll in enumerate(logical):
+        end = logical[k + 1].first if k + 1 < len(logical) else len(lines)
+        for i in range(ll.first, end):
             raw = lines[i].strip()
             if not raw or i in headings:
                 continue
-            out.append(CVLine(i, raw, _BULLET.sub("", raw), text, i == first, sections[i], bullet))
+            out.append(CVLine(i, raw, _BULLET.sub("", raw), ll.text, i == ll.first, sections[i], ll.bullet))
     return out
 
 
@@ -734,10 +755,12 @@ def _missing_suggestions(lines: Sequence[CVLine], missing: Sequence[MissingKeywo
 
 
 def suggest(doc: Document, structure: CVStructure, job: JobPosting, matched: Sequence[KeywordHit],
-            missing: Sequence[MissingKeyword], *, taxonomy: Taxonomy | None = None) -> tuple[Suggestion, ...]:
-    """Suggested rewrites of the CV's own lines, best first; each quotes a real line and invents nothing."""
+            missing: Sequence[MissingKeyword], *, taxonomy: Taxonomy | None = None,
+            logical: Sequence[LogicalLine] | None = None) -> tuple[Suggestion, ...]:
+    """Suggested rewrites of the CV's own lines, best first; each quotes a real line and invents nothing.
+    ``logical``: :func:`logical_lines` of the CV, if known."""
     taxonomy = taxonomy or load_taxonomy()
-    lines = cv_lines(doc, structure)
+    lines = cv_lines(doc, structure, logical)
     per_line = _terms_per_line(lines, taxonomy)
     ranked = _line_suggestions(lines, doc, structure, job)
     if is_ml_role(job):

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .records import Check, CVAnalysis, CVStructure, Document
+from .records import Check, CVAnalysis, CVStructure, Document, LogicalLine
 
 #: Bumped when the layout of an entry changes.
 CACHE_FORMAT = "1"
@@ -200,14 +200,14 @@ def document_from_json(text: str) -> Document:
 def analysis_to_json(analysis: CVAnalysis) -> str:
     """An analysis as JSON text; its vector as one object, features in the order they were weighed."""
     data = {"structure": _to_json(analysis.structure), "checks": _to_json(analysis.checks),
-            "vector": dict(analysis.vector)}
+            "vector": dict(analysis.vector), "logical": _to_json(analysis.logical)}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def analysis_from_json(text: str) -> CVAnalysis:
     """The inverse of :func:`analysis_to_json`; raises ValueError on anything that is not a valid entry."""
     data = json.loads(text)
-    if not isinstance(data, dict) or data.keys() != {"structure", "checks", "vector"}:
+    if not isinstance(data, dict) or data.keys() != {"structure", "checks", "vector", "logical"}:
         raise ValueError("not an analysis entry")
     vector = data["vector"]
     # Thousands of (feature, weight) pairs: checked directly, not through the generic record decoder.
@@ -215,7 +215,8 @@ def analysis_from_json(text: str) -> CVAnalysis:
             isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)) for v in vector.values()):
         raise ValueError("the vector is not an object of numbers")
     return CVAnalysis(_from_json(CVStructure, data["structure"]), _from_json(tuple[Check, ...], data["checks"]),
-                      tuple((k, float(v)) for k, v in vector.items()))
+                      tuple((k, float(v)) for k, v in vector.items()),
+                      _from_json(tuple[LogicalLine, ...], data["logical"]))
 
 
 class DocumentCache:

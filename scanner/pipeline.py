@@ -7,14 +7,14 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .advice import suggest
+from .advice import logical_lines, sections_by_line, suggest
 from .checks import run_checks
 from .errors import EmptyFileError, SettingsError
 from .extract import PDF_ENGINES, Limits, PdfEngine, extract
 from .extract.limits import time_limit, timeout_error
 from .extract.pdfium import check_engine
 from .jobad import PHRASE_CATEGORY, analyze_job
-from .matching import FuzzySearch, Occurrence, best_kind, find_terms, join_wrapped
+from .matching import FuzzySearch, Occurrence, best_kind, find_terms
 from .normalize import forget_lines
 from .records import (
     CVAnalysis,
@@ -23,6 +23,7 @@ from .records import (
     JobPosting,
     JobSummary,
     KeywordHit,
+    LogicalLine,
     MissingKeyword,
     Report,
 )
@@ -82,14 +83,6 @@ def load_job(path: str | os.PathLike[str], *, taxonomy: Taxonomy | None = None,
     return job_from_text(doc.full_text, taxonomy=taxonomy, source=str(path))
 
 
-def _line_sections(doc: Document, structure: CVStructure) -> list[str | None]:
-    sections: list[str | None] = [None] * len(doc.lines)
-    for s in structure.sections:
-        for i in range(s.start_line, min(s.end_line, len(sections))):
-            sections[i] = s.name
-    return sections
-
-
 def _evidence(occs: Sequence[Occurrence], lines: Sequence[str], sections: Sequence[str | None]) -> Occurrence:
     def rank(o: Occurrence) -> tuple[int, int, int]:
         section = sections[o.line] if o.line < len(sections) else None
@@ -117,16 +110,19 @@ def match_keywords(
     taxonomy: Taxonomy,
     *,
     fuzzy_threshold: float = 90.0,
+    logical: Sequence[LogicalLine] | None = None,
 ) -> tuple[tuple[KeywordHit, ...], tuple[MissingKeyword, ...]]:
-    """The ad's terms found in the CV (with counts, match kind and evidence) and those missing."""
-    logical = join_wrapped(doc.lines, breaks={s.start_line for s in structure.sections})
-    lines = [text for _, text in logical]
-    by_line = _line_sections(doc, structure)
-    sections = [by_line[first] if first < len(by_line) else None for first, _ in logical]
+    """The ad's terms found in the CV (with counts, match kind and evidence) and those missing; ``logical``:
+    :func:`~scanner.advice.logical_lines` of the CV, if known."""
+    if logical is None:
+        logical = logical_lines(doc, structure)
+    lines = [ll.text for ll in logical]
+    by_line = sections_by_line(doc, structure)
+    sections = [by_line[ll.first] if ll.first < len(by_line) else None for ll in logical]
     first_section = min((s.start_line for s in structure.sections), default=len(doc.lines))
     # A contact line above the first section ("jane@x.org | linkedin.com/in/jane | GitHub") names profiles, not
     # skills: "LinkedIn" there must not match an ad's "LinkedIn" (some layouts print the word, others an icon).
-    contact = {i for i, (first, text) in enumerate(logical) if first < first_section and is_contact_line(text)}
+    contact = {i for i, ll in enumerate(logical) if ll.first < first_section and is_contact_line(ll.text)}
     wanted = _job_terms_taxonomy(job, taxonomy)
     found = {name: kept for name, occs in find_terms(lines, wanted).items()
              if (kept := [o for o in occs if o.line not in contact])}
@@ -176,7 +172,7 @@ def analyse_cv(doc: Document, settings: ScanSettings | None = None) -> CVAnalysi
     """The ad-independent part of a scan of ``doc`` (``settings.today`` fixes what "Present" means)."""
     settings = settings or ScanSettings()
     structure = parse_structure(doc, today=settings.today)
-    return CVAnalysis(structure, run_checks(doc, structure), cv_vector(doc.full_text))
+    return CVAnalysis(structure, run_checks(doc, structure), cv_vector(doc.full_text), logical_lines(doc, structure))
 
 
 def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None = None,
@@ -186,7 +182,8 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
     analysis = analysis or analyse_cv(doc, settings)
     structure, checks = analysis.structure, analysis.checks
-    matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold)
+    matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold,
+                                      logical=analysis.logical)
     components = score_components(job, matched, missing, structure, doc.full_text,
                                   vector_similarity(analysis.vector, _ad_profile(job)), checks)
     return Report(
@@ -197,7 +194,7 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
         matched=matched,
         missing=missing,
         checks=checks,
-        suggestions=suggest(doc, structure, job, matched, missing, taxonomy=taxonomy),
+        suggestions=suggest(doc, structure, job, matched, missing, taxonomy=taxonomy, logical=analysis.logical),
     )
 
 

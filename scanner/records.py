@@ -213,14 +213,25 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class LogicalLine:
+    """A bullet or sentence of the CV wrapped over several lines, made one line again
+    (:func:`scanner.advice.logical_lines`)."""
+
+    first: int  # index into Document.lines of its first physical line
+    text: str
+    bullet: bool  # reads as an achievement bullet (not a title, date or list line)
+
+
+@dataclass(frozen=True, slots=True)
 class CVAnalysis:
-    """What a scan works out from the CV alone, whatever the ad: its structure, its parseability checks and its
-    TF-IDF vector (:func:`scanner.pipeline.analyse_cv`). A batch's cache keeps it beside the document, so
-    re-scoring a folder against another ad skips it too."""
+    """What a scan works out from the CV alone, whatever the ad: its structure, its parseability checks, its
+    TF-IDF vector and its logical lines (:func:`scanner.pipeline.analyse_cv`). A batch's cache keeps it beside
+    the document, so re-scoring a folder against another ad skips it too."""
 
     structure: CVStructure
     checks: tuple[Check, ...]
     vector: tuple[tuple[str, float], ...]  # similarity.cv_vector of the CV's full text
+    logical: tuple[LogicalLine, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from scanner.normalize import us_spelling
 from scanner.pipeline import job_from_text, match_keywords
 from scanner.records import JobPosting
 from scanner.structure import parse_structure
+from scanner.taxonomy import load_taxonomy
 
 CVS = ["cv_ml_single_column.pdf", "cv_ml_two_column.pdf", "cv_plain.txt", "cv_markdown.md",
        "cv_data_scientist.docx", "cv_textbox.docx", "cv_java_developer.txt"]
@@ -38,7 +40,6 @@ def cv_doc(*lines: str, summary: str = "Engineer building services.") -> Documen
 
 def advise(doc: Document, job: JobPosting) -> list:
     structure = parse_structure(doc, today=(2025, 1))
-    from scanner.taxonomy import load_taxonomy
     matched, missing = match_keywords(doc, structure, job, load_taxonomy())
     return list(suggest(doc, structure, job, matched, missing))
 
@@ -277,3 +278,35 @@ def test_advice_keeps_no_whole_cv_in_its_caches(ml_job: JobPosting) -> None:
         cache(doc.text)  # a hit would mean the scan left the whole text in the cache
         assert cache.cache_info().hits == before, cache
         cache.cache_clear()
+
+
+@pytest.mark.parametrize("name", CVS)
+def test_logical_lines_are_the_matchers_lines_and_drive_the_rewrites(name: str, ml_job: JobPosting) -> None:
+    # A scan works the logical lines out once (CVAnalysis.logical, cached with it) and hands them to both the
+    # matcher and the rewrites: they must be the wrapped lines both used to join for themselves.
+    from scanner.advice import cv_lines, logical_lines
+    from scanner.extract import extract
+    from scanner.matching import join_wrapped
+
+    doc = extract(FIXTURES / name)
+    structure = parse_structure(doc, today=(2025, 1))
+    logical = logical_lines(doc, structure)
+    joined = join_wrapped(doc.lines, breaks={s.start_line for s in structure.sections})
+    assert [(ll.first, ll.text) for ll in logical] == joined
+    experience = {i for s in structure.sections if s.name in ("experience", "projects")
+                  for i in range(s.start_line, s.end_line)}
+    assert all(ll.first in experience for ll in logical if ll.bullet)
+    if name.endswith(".pdf"):
+        assert any(ll.bullet for ll in logical)
+    assert cv_lines(doc, structure, logical) == cv_lines(doc, structure)
+    matched, missing = match_keywords(doc, structure, ml_job, load_taxonomy())
+    assert (matched, missing) == match_keywords(doc, structure, ml_job, load_taxonomy(), logical=logical)
+    assert suggest(doc, structure, ml_job, matched, missing, logical=logical) == suggest(
+        doc, structure, ml_job, matched, missing)
+    # And they are what the rewrites read: a bullet said to be no bullet gets no bullet-only rule.
+    bullet_only = {"no_result", "passive_voice", "long_bullet", "production_signal"}
+    plain = tuple(dataclasses.replace(ll, bullet=False) for ll in logical)
+    assert not any(line.bullet for line in cv_lines(doc, structure, plain))
+    assert not {s.kind for s in suggest(doc, structure, ml_job, matched, missing, logical=plain)} & bullet_only
+    if name.endswith(".pdf"):
+        assert {s.kind for s in suggest(doc, structure, ml_job, matched, missing)} & bullet_only

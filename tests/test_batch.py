@@ -487,6 +487,25 @@ def test_a_cached_analysis_gives_the_same_reports_and_follows_the_document(
     assert sum(readable(e) for e in cache.rglob("*.analysis.json")) == len(GOOD)
 
 
+def test_an_analysis_entry_keeps_the_logical_lines_and_an_entry_without_them_is_refused() -> None:
+    from scanner.cache import analysis_from_json, analysis_to_json
+    from scanner.pipeline import analyse_cv
+
+    analysis = analyse_cv(extract(FIXTURES / "cv_ml_two_column.pdf"), scanner.ScanSettings(today=(2025, 1)))
+    assert any(ll.bullet for ll in analysis.logical) and any(not ll.bullet for ll in analysis.logical)
+    assert analysis_from_json(analysis_to_json(analysis)) == analysis
+    # An entry of the format before the logical lines were kept (or any other shape) is not an analysis: the
+    # cache then ignores it and works the analysis out again.
+    old = json.loads(analysis_to_json(analysis))
+    del old["logical"]
+    with pytest.raises(ValueError):
+        analysis_from_json(json.dumps(old))
+    wrong = json.loads(analysis_to_json(analysis))
+    wrong["logical"][0]["bullet"] = "yes"
+    with pytest.raises(ValueError):
+        analysis_from_json(json.dumps(wrong))
+
+
 def test_a_cached_document_does_not_skip_a_stricter_limit(tmp_path: Path, job: scanner.JobPosting) -> None:
     cache = tmp_path / "cache"
     path = str(FIXTURES / "cv_three_pages.pdf")
