@@ -19,6 +19,7 @@ import csv
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -313,9 +314,10 @@ class CVLine:
         return _BULLET.sub("", self.logical).strip() == self.body.strip()
 
 
-def sections_by_line(doc: Document, structure: CVStructure) -> list[str | None]:
-    """The section of each of the document's lines (None before the first heading and outside sections)."""
-    sections: list[str | None] = [None] * len(doc.lines)
+def sections_by_line(structure: CVStructure, count: int) -> list[str | None]:
+    """The section of each of a document's ``count`` lines (None before the first heading and outside
+    sections)."""
+    sections: list[str | None] = [None] * count
     for s in structure.sections:
         for i in range(s.start_line, min(s.end_line, len(sections))):
             sections[i] = s.name
@@ -326,12 +328,13 @@ def logical_lines(doc: Document, structure: CVStructure) -> tuple[LogicalLine, .
     """The CV's logical lines (:func:`~scanner.matching.join_wrapped`, a section heading always starting a new
     one), each with whether it reads as an achievement bullet. They depend on the CV alone: a scan works them
     out once (:func:`scanner.pipeline.analyse_cv`), for the matcher and for the rewrites."""
-    sections = sections_by_line(doc, structure)
+    lines = doc.lines  # made from the text at each use
+    sections = sections_by_line(structure, len(lines))
     headings = {s.start_line for s in structure.sections}
     dated = {r.line for r in structure.date_ranges}
     titles = {t.casefold() for t in structure.titles}
     out: list[LogicalLine] = []
-    for first, text in join_wrapped(doc.lines, breaks=headings):
+    for first, text in join_wrapped(lines, breaks=headings):
         words = _words(text)
         caps = sum(1 for w in words if w[:1].isupper())
         bullet = (sections[first] in _BULLET_SECTIONS and first not in headings and first not in dated
@@ -349,7 +352,7 @@ def cv_lines(doc: Document, structure: CVStructure,
     if logical is None:
         logical = logical_lines(doc, structure)
     lines = doc.lines
-    sections = sections_by_line(doc, structure)
+    sections = sections_by_line(structure, len(lines))
     headings = {s.start_line for s in structure.sections}
     out: list[CVLine] = []
     for k, ll in enumerate(logical):
@@ -645,7 +648,7 @@ _SIGNAL_TEXT = {
 }
 
 
-def _ml_line(lines: Sequence[CVLine], per_line: Mapping[int, set[str]]) -> CVLine | None:
+def _ml_line(lines: Sequence[CVLine], per_line: Mapping[int, AbstractSet[str]]) -> CVLine | None:
     def strength(ln: CVLine) -> int:
         cats = per_line.get(ln.index, set())
         # "model" as ML work, not "role model", "business model" or "data model" of a database.
@@ -662,7 +665,7 @@ def _ml_line(lines: Sequence[CVLine], per_line: Mapping[int, set[str]]) -> CVLin
 
 
 def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
-                    per_line: Mapping[int, set[str]]) -> list[tuple[float, int, Suggestion]]:
+                    per_line: Mapping[int, AbstractSet[str]]) -> list[tuple[float, int, Suggestion]]:
     out: list[tuple[float, int, Suggestion]] = []
     body = "\n".join(ln.logical for ln in lines if ln.first and ln.section in _PROSE_SECTIONS)
     folded = body.lower()
@@ -697,20 +700,30 @@ def _ml_suggestions(lines: Sequence[CVLine], doc: Document,
     return out
 
 
-def _terms_per_line(lines: Sequence[CVLine], taxonomy: Taxonomy) -> dict[int, set[str]]:
-    """The categories of the taxonomy terms on each line that a rule asks about: the one-line bullets (where
-    related work is) and the skills lines. Terms are found line by line, so the other lines need no search."""
-    firsts = [ln for ln in lines if ln.first and (ln.section == "skills" or (ln.bullet and ln.single))]
-    found = find_terms([ln.logical for ln in firsts], taxonomy)
+def line_categories(doc: Document, structure: CVStructure, logical: Sequence[LogicalLine],
+                    taxonomy: Taxonomy) -> dict[int, frozenset[str]]:
+    """By the index of its first line, the categories of the taxonomy terms on each logical line that a rule
+    asks about: the one-line bullets (where related work is) and the skills lines. Terms are found line by
+    line, so the other lines need no search; they depend on the CV and the taxonomy, not on the ad."""
+    lines = doc.lines  # made from the text at each use
+    sections = sections_by_line(structure, len(lines))
+    headings = {s.start_line for s in structure.sections}
+    asked: list[LogicalLine] = []
+    for ll in logical:
+        if ll.first in headings:  # a heading line is no CVLine (cv_lines), so no rule asks about it
+            continue
+        single = _BULLET.sub("", ll.text).strip() == _BULLET.sub("", lines[ll.first].strip()).strip()
+        if sections[ll.first] == "skills" or (ll.bullet and single):
+            asked.append(ll)
     per: dict[int, set[str]] = {}
-    for occs in found.values():
+    for occs in find_terms([ll.text for ll in asked], taxonomy).values():
         for o in occs:
-            per.setdefault(firsts[o.line].index, set()).add(o.term.category)
-    return per
+            per.setdefault(asked[o.line].first, set()).add(o.term.category)
+    return {index: frozenset(categories) for index, categories in per.items()}
 
 
 def _missing_suggestions(lines: Sequence[CVLine], missing: Sequence[MissingKeyword], matched: Sequence[KeywordHit],
-                         per_line: Mapping[int, set[str]]) -> list[tuple[float, int, Suggestion]]:
+                         per_line: Mapping[int, AbstractSet[str]]) -> list[tuple[float, int, Suggestion]]:
     """Where each missing keyword would go: a line with related work, else the skills ("add only if true")."""
     hard_total = sum(h.weight for h in matched if h.category != SOFT) + sum(
         m.weight for m in missing if m.category != SOFT)
@@ -756,12 +769,16 @@ def _missing_suggestions(lines: Sequence[CVLine], missing: Sequence[MissingKeywo
 
 def suggest(doc: Document, structure: CVStructure, job: JobPosting, matched: Sequence[KeywordHit],
             missing: Sequence[MissingKeyword], *, taxonomy: Taxonomy | None = None,
-            logical: Sequence[LogicalLine] | None = None) -> tuple[Suggestion, ...]:
+            logical: Sequence[LogicalLine] | None = None,
+            categories: Mapping[int, AbstractSet[str]] | None = None) -> tuple[Suggestion, ...]:
     """Suggested rewrites of the CV's own lines, best first; each quotes a real line and invents nothing.
-    ``logical``: :func:`logical_lines` of the CV, if known."""
+    ``logical``: :func:`logical_lines` of the CV, and ``categories``: :func:`line_categories` of it with this
+    taxonomy, if known."""
     taxonomy = taxonomy or load_taxonomy()
+    if logical is None:
+        logical = logical_lines(doc, structure)
     lines = cv_lines(doc, structure, logical)
-    per_line = _terms_per_line(lines, taxonomy)
+    per_line = categories if categories is not None else line_categories(doc, structure, logical, taxonomy)
     ranked = _line_suggestions(lines, doc, structure, job)
     if is_ml_role(job):
         ranked += _ml_suggestions(lines, doc, per_line)

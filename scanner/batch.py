@@ -207,7 +207,7 @@ def _extract(path: str, ctx: _Context) -> tuple[Document, CVAnalysis | None]:
     today = s.today or current_month()
     analysis = cache.get_analysis(doc, today)
     if analysis is None:
-        analysis = analyse_cv(doc, replace(s, today=today))
+        analysis = analyse_cv(doc, replace(s, today=today), taxonomy=ctx.taxonomy)
         cache.put_analysis(doc, today, analysis)
     return doc, analysis
 

@@ -197,17 +197,21 @@ def document_from_json(text: str) -> Document:
     return doc
 
 
+_ANALYSIS_FIELDS = frozenset(f.name for f in dataclasses.fields(CVAnalysis))
+
+
 def analysis_to_json(analysis: CVAnalysis) -> str:
     """An analysis as JSON text; its vector as one object, features in the order they were weighed."""
     data = {"structure": _to_json(analysis.structure), "checks": _to_json(analysis.checks),
-            "vector": dict(analysis.vector), "logical": _to_json(analysis.logical)}
+            "vector": dict(analysis.vector), "logical": _to_json(analysis.logical),
+            "categories": _to_json(analysis.categories), "taxonomy": analysis.taxonomy}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def analysis_from_json(text: str) -> CVAnalysis:
     """The inverse of :func:`analysis_to_json`; raises ValueError on anything that is not a valid entry."""
     data = json.loads(text)
-    if not isinstance(data, dict) or data.keys() != {"structure", "checks", "vector", "logical"}:
+    if not isinstance(data, dict) or data.keys() != _ANALYSIS_FIELDS:
         raise ValueError("not an analysis entry")
     vector = data["vector"]
     # Thousands of (feature, weight) pairs: checked directly, not through the generic record decoder.
@@ -216,7 +220,9 @@ def analysis_from_json(text: str) -> CVAnalysis:
         raise ValueError("the vector is not an object of numbers")
     return CVAnalysis(_from_json(CVStructure, data["structure"]), _from_json(tuple[Check, ...], data["checks"]),
                       tuple((k, float(v)) for k, v in vector.items()),
-                      _from_json(tuple[LogicalLine, ...], data["logical"]))
+                      _from_json(tuple[LogicalLine, ...], data["logical"]),
+                      _from_json(tuple[tuple[int, tuple[str, ...]], ...], data["categories"]),
+                      _from_json(str | None, data["taxonomy"]))
 
 
 class DocumentCache:

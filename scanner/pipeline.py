@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .advice import logical_lines, sections_by_line, suggest
+from .advice import line_categories, logical_lines, sections_by_line, suggest
 from .checks import run_checks
 from .errors import EmptyFileError, SettingsError
 from .extract import PDF_ENGINES, Limits, PdfEngine, extract
@@ -117,9 +117,10 @@ def match_keywords(
     if logical is None:
         logical = logical_lines(doc, structure)
     lines = [ll.text for ll in logical]
-    by_line = sections_by_line(doc, structure)
-    sections = [by_line[ll.first] if ll.first < len(by_line) else None for ll in logical]
-    first_section = min((s.start_line for s in structure.sections), default=len(doc.lines))
+    count = len(doc.lines)  # the lines are made from the text at each use
+    by_line = sections_by_line(structure, count)
+    sections = [by_line[ll.first] if ll.first < count else None for ll in logical]
+    first_section = min((s.start_line for s in structure.sections), default=count)
     # A contact line above the first section ("jane@x.org | linkedin.com/in/jane | GitHub") names profiles, not
     # skills: "LinkedIn" there must not match an ad's "LinkedIn" (some layouts print the word, others an icon).
     contact = {i for i, ll in enumerate(logical) if ll.first < first_section and is_contact_line(ll.text)}
@@ -168,11 +169,18 @@ def forget_documents() -> None:
     forget_lines()
 
 
-def analyse_cv(doc: Document, settings: ScanSettings | None = None) -> CVAnalysis:
-    """The ad-independent part of a scan of ``doc`` (``settings.today`` fixes what "Present" means)."""
+def analyse_cv(doc: Document, settings: ScanSettings | None = None, *,
+               taxonomy: Taxonomy | None = None) -> CVAnalysis:
+    """The ad-independent part of a scan of ``doc`` (``settings.today`` fixes what "Present" means), with the
+    taxonomy the scans will use (default: ``settings.taxonomy_path``'s)."""
     settings = settings or ScanSettings()
+    taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
     structure = parse_structure(doc, today=settings.today)
-    return CVAnalysis(structure, run_checks(doc, structure), cv_vector(doc.full_text), logical_lines(doc, structure))
+    logical = logical_lines(doc, structure)
+    categories = line_categories(doc, structure, logical, taxonomy)
+    return CVAnalysis(structure, run_checks(doc, structure), cv_vector(doc.full_text), logical,
+                      tuple((index, tuple(sorted(c))) for index, c in sorted(categories.items())),
+                      taxonomy.fingerprint)
 
 
 def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None = None,
@@ -180,8 +188,11 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
     """Score an extracted CV against an analysed job ad; ``analysis``: :func:`analyse_cv` of it, if known."""
     settings = settings or ScanSettings()
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
-    analysis = analysis or analyse_cv(doc, settings)
+    analysis = analysis or analyse_cv(doc, settings, taxonomy=taxonomy)
     structure, checks = analysis.structure, analysis.checks
+    # The analysis's term categories hold for this scan only if they were found with this very taxonomy.
+    known = analysis.taxonomy is not None and analysis.taxonomy == taxonomy.fingerprint
+    categories = {index: frozenset(c) for index, c in analysis.categories} if known else None
     matched, missing = match_keywords(doc, structure, job, taxonomy, fuzzy_threshold=settings.fuzzy_threshold,
                                       logical=analysis.logical)
     components = score_components(job, matched, missing, structure, doc.full_text,
@@ -194,7 +205,8 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
         matched=matched,
         missing=missing,
         checks=checks,
-        suggestions=suggest(doc, structure, job, matched, missing, taxonomy=taxonomy, logical=analysis.logical),
+        suggestions=suggest(doc, structure, job, matched, missing, taxonomy=taxonomy, logical=analysis.logical,
+                            categories=categories),
     )
 
 

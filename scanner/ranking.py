@@ -472,7 +472,7 @@ def scan_against_ads(cv: str | os.PathLike[str], job_paths: Sequence[str | os.Pa
     settings = settings or ScanSettings()
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
     doc = extract(cv, max_bytes=settings.max_file_bytes, ocr=settings.ocr, engine=settings.pdf_engine)
-    analysis = analyse_cv(doc, settings)  # what does not depend on the ad, worked out once
+    analysis = analyse_cv(doc, settings, taxonomy=taxonomy)  # what does not depend on the ad, worked out once
     pairs = []
     for path in job_paths:
         job = load_job(path, taxonomy=taxonomy, settings=settings)

@@ -232,6 +232,11 @@ class CVAnalysis:
     checks: tuple[Check, ...]
     vector: tuple[tuple[str, float], ...]  # similarity.cv_vector of the CV's full text
     logical: tuple[LogicalLine, ...]
+    # advice.line_categories: the categories of the taxonomy terms on the lines the rewrites ask about, by line
+    # index, found with the taxonomy whose fingerprint ``taxonomy`` is (None: unknown; a scan with another
+    # taxonomy works them out again)
+    categories: tuple[tuple[int, tuple[str, ...]], ...]
+    taxonomy: str | None
 
 
 @dataclass(frozen=True, slots=True)

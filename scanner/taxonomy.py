@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import os
 import re
@@ -287,10 +288,14 @@ class Taxonomy:
     """A set of terms with a token index for fast phrase lookup (no regex loop over phrases).
 
     ``terms`` are the primary terms; ``general`` an optional second layer they take priority over.
+    ``fingerprint`` names the content of a loaded taxonomy (:func:`load_taxonomy` gives one: the shipped
+    lists, or those with a user file's terms), so work derived from it can be kept and recognised later; a
+    taxonomy made from terms in code has none.
     """
 
     def __init__(self, terms: Iterable[Term], *, general: GeneralLayer | None = None,
-                 removed: Iterable[str] = ()) -> None:
+                 removed: Iterable[str] = (), fingerprint: str | None = None) -> None:
+        self.fingerprint = fingerprint
         self.terms: tuple[Term, ...] = tuple(terms)
         self._by_name: dict[str, Term] = {fold(t.name): t for t in self.terms}
         self._general = general
@@ -340,12 +345,14 @@ class Taxonomy:
             counts[category] = counts.get(category, 0) + 1
         return dict(sorted(counts.items()))
 
-    def merged(self, overrides: Iterable[Term], removed: Iterable[str] = ()) -> Taxonomy:
+    def merged(self, overrides: Iterable[Term], removed: Iterable[str] = (), *,
+               fingerprint: str | None = None) -> Taxonomy:
         """A new taxonomy: overrides replace terms of the same name; ``removed`` names are dropped."""
         drop = {fold(n) for n in removed}
         new = {fold(t.name): t for t in overrides}
         kept = [t for t in self.terms if fold(t.name) not in drop and fold(t.name) not in new]
-        return Taxonomy([*kept, *new.values()], general=self._general, removed=self._removed | drop)
+        return Taxonomy([*kept, *new.values()], general=self._general, removed=self._removed | drop,
+                        fingerprint=fingerprint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,7 +454,8 @@ def builtin_taxonomy() -> Taxonomy:
         if parsed.problems:
             raise TaxonomyError(f"package data {name}", parsed.problems)
         terms.extend(parsed.terms)
-    return Taxonomy(terms, general=general_layer())
+    # The shipped lists are part of cvscan's code: its fingerprint (cache.analysis_version) covers them.
+    return Taxonomy(terms, general=general_layer(), fingerprint="builtin")
 
 
 def _read(path: str | os.PathLike[str]) -> str:
@@ -465,10 +473,12 @@ def check_taxonomy(path: str | os.PathLike[str]) -> tuple[TaxonomyProblem, ...]:
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int) -> Taxonomy:
     base = builtin_taxonomy()
-    parsed = parse_taxonomy(_read(path), base=base)
+    text = _read(path)
+    parsed = parse_taxonomy(text, base=base)
     if parsed.problems:
         raise TaxonomyError(path, parsed.problems)
-    return base.merged(parsed.terms, parsed.removed)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return base.merged(parsed.terms, parsed.removed, fingerprint=f"builtin+{digest}")
 
 
 def load_taxonomy(path: str | os.PathLike[str] | None = None) -> Taxonomy:

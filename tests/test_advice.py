@@ -310,3 +310,44 @@ def test_logical_lines_are_the_matchers_lines_and_drive_the_rewrites(name: str, 
     assert not {s.kind for s in suggest(doc, structure, ml_job, matched, missing, logical=plain)} & bullet_only
     if name.endswith(".pdf"):
         assert {s.kind for s in suggest(doc, structure, ml_job, matched, missing)} & bullet_only
+
+
+@pytest.mark.parametrize("name", CVS)
+def test_line_categories_are_those_of_the_lines_the_rules_ask_about(name: str) -> None:
+    # The reference restates, on the rewrites' own lines, which lines a rule asks about (the first line of a
+    # one-line bullet, or a skills line) and searches them: line_categories finds the same from the logical
+    # lines alone, without making those lines.
+    from scanner.advice import cv_lines, line_categories, logical_lines
+    from scanner.extract import extract
+    from scanner.matching import find_terms
+
+    doc = extract(FIXTURES / name)
+    structure = parse_structure(doc, today=(2025, 1))
+    logical = logical_lines(doc, structure)
+    asked = [ln for ln in cv_lines(doc, structure, logical)
+             if ln.first and (ln.section == "skills" or (ln.bullet and ln.single))]
+    expected: dict[int, set[str]] = {}
+    for occs in find_terms([ln.logical for ln in asked], load_taxonomy()).values():
+        for o in occs:
+            expected.setdefault(asked[o.line].index, set()).add(o.term.category)
+    assert expected
+    assert line_categories(doc, structure, logical, load_taxonomy()) == expected
+
+
+def test_a_scan_uses_an_analysis_s_categories_only_under_its_own_taxonomy(ml_job: JobPosting) -> None:
+    from scanner.extract import extract
+    from scanner.pipeline import analyse_cv, scan_document
+
+    doc = extract(FIXTURES / "cv_ml_two_column.pdf")
+    fresh = scan_document(doc, ml_job)
+    analysis = analyse_cv(doc)
+    assert analysis.taxonomy == load_taxonomy().fingerprint and analysis.categories
+    assert scan_document(doc, ml_job, analysis=analysis) == fresh
+    # Categories that say every line is about everything: the rewrites take them when the taxonomy is the
+    # same one, and not when the analysis was made with another (or an unknown) taxonomy.
+    every = {t.category for t in load_taxonomy().terms}
+    bogus = tuple((i, tuple(sorted(every))) for i, _ in analysis.categories)
+    used = scan_document(doc, ml_job, analysis=dataclasses.replace(analysis, categories=bogus))
+    assert used.suggestions != fresh.suggestions
+    for other in (None, "builtin+0000000000000000"):
+        assert scan_document(doc, ml_job, analysis=dataclasses.replace(analysis, categories=bogus, taxonomy=other)) == fresh

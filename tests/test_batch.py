@@ -487,12 +487,13 @@ def test_a_cached_analysis_gives_the_same_reports_and_follows_the_document(
     assert sum(readable(e) for e in cache.rglob("*.analysis.json")) == len(GOOD)
 
 
-def test_an_analysis_entry_keeps_the_logical_lines_and_an_entry_without_them_is_refused() -> None:
+def test_an_analysis_entry_keeps_its_lines_and_categories_and_an_entry_without_them_is_refused() -> None:
     from scanner.cache import analysis_from_json, analysis_to_json
     from scanner.pipeline import analyse_cv
 
     analysis = analyse_cv(extract(FIXTURES / "cv_ml_two_column.pdf"), scanner.ScanSettings(today=(2025, 1)))
     assert any(ll.bullet for ll in analysis.logical) and any(not ll.bullet for ll in analysis.logical)
+    assert analysis.categories and analysis.taxonomy == "builtin"
     assert analysis_from_json(analysis_to_json(analysis)) == analysis
     # An entry of the format before the logical lines were kept (or any other shape) is not an analysis: the
     # cache then ignores it and works the analysis out again.

@@ -8,7 +8,7 @@ import pytest
 
 from scanner import TaxonomyError, load_taxonomy
 from scanner.errors import FileMissingError
-from scanner.taxonomy import builtin_taxonomy, check_taxonomy, parse_taxonomy
+from scanner.taxonomy import Taxonomy, builtin_taxonomy, check_taxonomy, parse_taxonomy
 
 REQUIRED_CATEGORIES = {
     "languages", "dl_frameworks", "classical_ml", "llm_genai", "serving_inference", "mlops",
@@ -179,3 +179,17 @@ def test_tab_pairs_reads_generated_lines_and_names_a_broken_one() -> None:
         with pytest.raises(TaxonomyError) as caught:
             tab_pairs(body, "x.tsv", 2, "rebuild it")
         assert caught.value.problems[0].line == line and "rebuild it" in str(caught.value)
+
+
+def test_a_loaded_taxonomy_names_its_content(tmp_path: Path) -> None:
+    # Work derived from a taxonomy (a cached analysis's term categories) is reused only under the same one.
+    assert load_taxonomy().fingerprint == builtin_taxonomy().fingerprint == "builtin"
+    first = load_taxonomy(write(tmp_path, "term,category,aliases,flags\nAcme Flow,mlops,acmeflow,\n"))
+    again = load_taxonomy(tmp_path / "extra.csv")
+    assert first.fingerprint is not None and first.fingerprint.startswith("builtin+")
+    assert again.fingerprint == first.fingerprint
+    other = tmp_path / "other" / "extra.csv"
+    other.parent.mkdir()
+    other.write_text("term,category,aliases,flags\nAcme Flow,mlops,acmeflow|acme-flow,\n", encoding="utf-8")
+    assert load_taxonomy(other).fingerprint not in (None, first.fingerprint, "builtin")
+    assert Taxonomy(builtin_taxonomy().terms).fingerprint is None
