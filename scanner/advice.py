@@ -311,7 +311,12 @@ class CVLine:
     @property
     def single(self) -> bool:
         """The bullet fits on this one physical line."""
-        return _BULLET.sub("", self.logical).strip() == self.body.strip()
+        return _fits_one_line(self.logical, self.body)
+
+
+def _fits_one_line(logical: str, body: str) -> bool:
+    """Whether a logical line is all on its first physical line (``body``: that line without its bullet mark)."""
+    return _BULLET.sub("", logical).strip() == body.strip()
 
 
 def sections_by_line(structure: CVStructure, count: int) -> list[str | None]:
@@ -712,8 +717,7 @@ def line_categories(doc: Document, structure: CVStructure, logical: Sequence[Log
     for ll in logical:
         if ll.first in headings:  # a heading line is no CVLine (cv_lines), so no rule asks about it
             continue
-        single = _BULLET.sub("", ll.text).strip() == _BULLET.sub("", lines[ll.first].strip()).strip()
-        if sections[ll.first] == "skills" or (ll.bullet and single):
+        if sections[ll.first] == "skills" or (ll.bullet and _fits_one_line(ll.text, _BULLET.sub("", lines[ll.first].strip()))):
             asked.append(ll)
     per: dict[int, set[str]] = {}
     for occs in find_terms([ll.text for ll in asked], taxonomy).values():
