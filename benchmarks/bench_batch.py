@@ -167,6 +167,31 @@ def run_batch(cmd: list[str], out: Path) -> Run:
                len(data["results"]), len(data["errors"]))
 
 
+@dataclass(frozen=True)
+class Round:
+    run: Run
+    floor: float  # files/s: the mean of the floor timings just before and just after the run
+    parallel: float  # files/s of the floor in several processes, timed right after the run (0: not timed)
+
+
+def timed_rounds(cmd: list[str], out: Path, rounds: int, sample: list[Path], floors: list[Floor],
+                 parallel_jobs: int = 0) -> list[Round]:
+    """Run the batch ``rounds`` times, each followed by a floor timing appended to ``floors`` (whose last one
+    was timed just before the first run), and with ``parallel_jobs`` the floor in that many processes too."""
+    done: list[Round] = []
+    for _ in range(rounds):
+        run = run_batch(cmd, out)
+        parallel = pypdf_floor_parallel(sample, parallel_jobs) if parallel_jobs else 0.0
+        floors.append(pypdf_floor(sample))
+        done.append(Round(run, (floors[-2].rate + floors[-1].rate) / 2, parallel))
+    return done
+
+
+def middle(rounds: list[Round], ratios: list[float]) -> Round:
+    """A middle round by its ratio (the median's own round when there are an odd number)."""
+    return sorted(zip(ratios, rounds, strict=True), key=lambda rr: rr[0])[(len(rounds) - 1) // 2][1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
@@ -206,18 +231,13 @@ def main() -> None:
                     "--out", str(out), "--jobs", str(args.jobs), "--pdf-engine", args.engine]
             # Every timed batch run sits between two floor timings and is compared with their mean.
             floors = [pypdf_floor(sample)]
-            plains: list[tuple[float, Run]] = []
-            scaling: list[tuple[float, float]] = []  # per round: parallel floor / floor, batch / parallel floor
-            for _ in range(args.rounds):
-                run = run_batch(base, out)
-                parallel = pypdf_floor_parallel(sample, args.jobs) if args.parallel_floor else 0.0
-                floors.append(pypdf_floor(sample))
-                plains.append((n / run.seconds / ((floors[-2].rate + floors[-1].rate) / 2), run))
-                if parallel:
-                    scaling.append((parallel / ((floors[-2].rate + floors[-1].rate) / 2), n / run.seconds / parallel))
-            ratios = [r for r, _ in plains]
+            plains = timed_rounds(base, out, args.rounds, sample, floors,
+                                  args.jobs if args.parallel_floor else 0)
+            ratios = [n / r.run.seconds / r.floor for r in plains]
             ratio = statistics.median(ratios)
-            plain = sorted(plains, key=lambda rr: rr[0])[(len(plains) - 1) // 2][1]  # a middle round's run
+            plain = middle(plains, ratios).run
+            # per round: the parallel floor against the one-process floor, the batch against the parallel floor
+            scaling = [(r.parallel / r.floor, n / r.run.seconds / r.parallel) for r in plains if r.parallel]
             cached: Run | None = None
             cached_ratio = 0.0
             cached_ratios: list[float] = []
@@ -228,14 +248,10 @@ def main() -> None:
                 run_batch([*fill, "--cache", str(cache)], out)  # fills the cache, scoring another ad
                 filled = sum(1 for _ in cache.rglob("*.json"))
                 floors.append(pypdf_floor(sample))
-                cached_runs: list[tuple[float, Run]] = []
-                for _ in range(args.rounds):  # as for the uncached runs: each between two floors, the median
-                    again = run_batch([*base, "--cache", str(cache)], out)
-                    floors.append(pypdf_floor(sample))
-                    cached_runs.append((n / again.seconds / ((floors[-2].rate + floors[-1].rate) / 2), again))
-                cached_ratios += [r for r, _ in cached_runs]
+                cached_runs = timed_rounds([*base, "--cache", str(cache)], out, args.rounds, sample, floors)
+                cached_ratios = [n / r.run.seconds / r.floor for r in cached_runs]
                 cached_ratio = statistics.median(cached_ratios)
-                cached = sorted(cached_runs, key=lambda rr: rr[0])[(len(cached_runs) - 1) // 2][1]
+                cached = middle(cached_runs, cached_ratios).run
                 missed = sum(1 for _ in cache.rglob("*.json")) - filled
                 if missed:  # e.g. scanner/extract edited between the runs: a new extractor version, new keys
                     print(f"warning: the cached re-run missed the cache for {missed} files", file=sys.stderr)
