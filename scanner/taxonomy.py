@@ -266,10 +266,10 @@ class TermIndex:
         found = self._primary.get(key)
         if found is not None:
             return found
-        if self._general is None or key not in self._general:
-            return default
-        cached = self._cache.get(key)
+        cached = self._cache.get(key)  # the general layer's answers, kept: asking it costs a join and two calls
         if cached is None:
+            if self._general is None or key not in self._general:
+                return default
             cached = self._cache[key] = tuple(
                 e for e in self._general.entries(key) if fold(e.term.name) not in self._hidden)
         return cached or default
