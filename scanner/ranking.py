@@ -17,10 +17,11 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
@@ -282,15 +283,126 @@ class BatchSink:
         self._spool.close()
 
 
-def read_batch_files(path: str) -> tuple[list[dict[str, Any]], list[BatchFailure]]:
-    """The results and errors of an earlier batch's JSON output (for resuming); raises ValueError if unusable."""
+class _JsonStream:
+    """A JSON text read in chunks and decoded one value at a time (``json``'s ``raw_decode``): a batch output of
+    10,000 reports (some 180 MB) is read in the memory of a chunk and its largest report, where ``json.load``
+    would hold all of them as Python objects (about five times the text)."""
+
+    def __init__(self, fh: TextIO, chunk: int = 1 << 20) -> None:
+        self._fh = fh
+        self._chunk = chunk
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        # For the place of an error: the characters before the buffer, their line breaks, the last one's index.
+        self._base = 0
+        self._lines = 0
+        self._last_break = -1
+        self._decoder = json.JSONDecoder()
+
+    def _more(self) -> bool:
+        """Read on (at least as much again as the part not yet decoded, so a long value is read in a few steps)."""
+        if self._eof:
+            return False
+        self._lines += self._buf.count("\n", 0, self._pos)
+        if (brk := self._buf.rfind("\n", 0, self._pos)) >= 0:
+            self._last_break = self._base + brk
+        self._base += self._pos
+        rest = self._buf[self._pos :]
+        data = self._fh.read(max(self._chunk, len(rest)))
+        self._eof = not data
+        self._buf, self._pos = rest + data, 0
+        return bool(data)
+
+    def peek(self) -> str:
+        """The next character that is not JSON white space; '' at the end of the text."""
+        while True:
+            self._pos = _JSON_SPACE.match(self._buf, self._pos).end()  # type: ignore[union-attr]  # always matches
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._more():
+                return ""
+
+    def error(self, message: str, pos: int) -> ValueError:
+        """``message`` with the line and column of ``pos`` (in the buffer), counted in the whole text."""
+        line = self._lines + self._buf.count("\n", 0, pos) + 1
+        brk = self._buf.rfind("\n", 0, pos)
+        column = pos - brk if brk >= 0 else self._base + pos - self._last_break
+        return ValueError(f"{message} at line {line}, column {column}")
+
+    def expect(self, char: str) -> None:
+        found = self.peek()
+        if found != char:
+            raise self.error(f"expected {char!r}, found {found or 'the end of the file'!r},", self._pos)
+        self._pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = self._decoder.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                offset = exc.pos - self._pos  # from the value's start, which reading on moves to the buffer's
+                if self._more():
+                    continue  # the value goes on past what has been read
+                raise self.error(exc.msg, self._pos + offset) from None
+            if end == len(self._buf) and self._more():
+                continue  # a number may go on in the next chunk
+            self._pos = end
+            return value
+
+    def items(self, close: str) -> Iterator[Any]:
+        """The values of an array or the keys of an object just opened, up to ``close``."""
+        if self.peek() == close:
+            self.expect(close)
+            return
+        while True:
+            yield self.value()
+            if self.peek() != ",":
+                self.expect(close)
+                return
+            self.expect(",")
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def iter_batch_file(path: str, *, chunk: int = 1 << 20) -> Iterator[dict[str, Any] | BatchFailure]:
+    """The results (as dicts) and errors of an earlier batch's JSON output, one at a time (for resuming), in the
+    order of the file, reading ``chunk`` characters at a time; raises ValueError (or KeyError, TypeError) if it is
+    not one."""
+    seen: set[str] = set()
     with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list) \
-            or not isinstance(data.get("errors"), list):
+        stream = _JsonStream(fh, chunk)
+        stream.expect("{")
+        for key in stream.items("}"):
+            if not isinstance(key, str):
+                raise ValueError("an object key is not a string")
+            stream.expect(":")
+            if key not in ("results", "errors"):
+                stream.value()
+                continue
+            if key in seen:
+                raise ValueError(f"{key!r} appears twice")
+            seen.add(key)
+            stream.expect("[")
+            for item in stream.items("]"):
+                if not isinstance(item, dict):
+                    raise ValueError(f"an entry of {key!r} is not an object")
+                yield item if key == "results" else BatchFailure(item["file"], item["error"], item["message"])
+        if stream.peek():
+            raise ValueError("text after the end of the JSON object")
+    if len(seen) < 2:
         raise ValueError("not a cvscan batch JSON output")
-    errors = [BatchFailure(e["file"], e["error"], e["message"]) for e in data["errors"]]
-    return data["results"], errors
+
+
+def read_batch_files(path: str) -> tuple[list[dict[str, Any]], list[BatchFailure]]:
+    """The results and errors of an earlier batch's JSON output (all in memory; :func:`iter_batch_file` streams)."""
+    results: list[dict[str, Any]] = []
+    errors: list[BatchFailure] = []
+    for entry in iter_batch_file(path):
+        (errors if isinstance(entry, BatchFailure) else results).append(entry)  # type: ignore[arg-type]
+    return results, errors
 
 
 # --- one CV against many ads ------------------------------------------------------------------------------
@@ -424,14 +536,14 @@ def write_batch(
     try:
         if resume and out is not None and os.path.exists(out):
             try:
-                results, errors = read_batch_files(out)
+                for entry in iter_batch_file(out):  # streamed: the earlier output may hold thousands of reports
+                    if isinstance(entry, BatchFailure):
+                        sink.add_error(entry)
+                    else:
+                        sink.add_dict(entry)
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise SettingsError(f"cannot resume from {out}: {exc}.",
                                     fix="remove the file or drop --resume.") from exc
-            for data in results:
-                sink.add_dict(data)
-            for err in errors:
-                sink.add_error(err)
         todo = [p for p in paths if p not in sink.files]
         skipped = len(paths) - len(todo)
         try:

@@ -37,7 +37,7 @@ from scanner.batch import (
 from scanner.cache import DocumentCache, document_from_json, document_to_json
 from scanner.cli import main
 from scanner.extract import Limits, extract
-from scanner.ranking import BatchSink, batch_schema, read_batch_files
+from scanner.ranking import BatchSink, batch_schema, iter_batch_file, read_batch_files
 from scanner.records import JobSummary
 
 ML_AD = str(FIXTURES / "job_ml_engineer.txt")
@@ -392,6 +392,111 @@ def test_resume_skips_files_already_in_the_output(folder: Path, tmp_path: Path) 
 def test_resume_needs_json_output(folder: Path) -> None:
     code, _, err = run("batch", str(folder), "--job", ML_AD, "--resume")
     assert code == 2 and "--format json and --out" in err
+
+
+def _batch_output(job: scanner.JobPosting) -> dict[str, object]:
+    """An earlier batch's output: the fixture reports (one under a non-ASCII name), ranked, and two errors."""
+    reports = _reports(job)
+    reports.append(dataclasses.replace(reports[0], file="Zoë/cv.pdf"))
+    results = [{**scanner.to_dict(r), "rank": rank} for rank, r in enumerate(rank_reports(reports), 1)]
+    errors = [{"file": "broken.pdf", "error": "CorruptDocument", "message": "broken.pdf: the PDF cannot be parsed."},
+              {"file": "slow.pdf", "error": "ScanTimeout", "message": "slow.pdf: stopped after 60 s."}]
+    return {"schema_version": "1", "job": {"file": ML_AD, "title": job.title}, "results": results,
+            "errors": errors, "interrupted": False}
+
+
+def _entries(data: dict[str, object]) -> list[object]:
+    """What iter_batch_file must give for ``data``: its entries in the order of the text."""
+    entries: list[object] = []
+    for key in data:
+        if key == "results":
+            entries.extend(data["results"])  # type: ignore[arg-type]
+        elif key == "errors":
+            entries.extend(BatchFailure(e["file"], e["error"], e["message"]) for e in data["errors"])  # type: ignore[attr-defined]
+    return entries
+
+
+def test_an_earlier_output_is_read_the_same_in_any_layout_and_any_chunks(
+        job: scanner.JobPosting, tmp_path: Path) -> None:
+    data = _batch_output(job)
+    written = tmp_path / "written.json"  # as cvscan writes it
+    assert run("batch", str(FIXTURES / GOOD[0]), str(FIXTURES / BAD[0]), "--job", ML_AD, "--format", "json",
+               "--out", str(written), "--jobs", "1")[0] == 0
+    errors_first = {"interrupted": True, "errors": data["errors"], "job": data["job"], "results": data["results"],
+                    "schema_version": "1"}
+    layouts = {
+        "cvscan": written.read_text(encoding="utf-8"),
+        "compact": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        "indented": json.dumps(data, indent=2),  # ASCII escapes
+        "errors first": json.dumps(errors_first, indent="\t") + "\n\n",
+        "empty": ' { "results" : [ ] , "errors":[]}',
+    }
+    for name, text in layouts.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(text, encoding="utf-8")
+        expected = _entries(json.loads(text))
+        assert expected or name == "empty"
+        for chunk in (1, 2, 7, 100, 4096, 1 << 20):
+            assert list(iter_batch_file(str(path), chunk=chunk)) == expected, (name, chunk)
+    results, errors = read_batch_files(str(tmp_path / "compact.json"))
+    assert results == data["results"] and [e.file for e in errors] == ["broken.pdf", "slow.pdf"]
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ('{"results": [], "errors": []', "expected '}', found 'the end of the file', at line 1, column 29"),
+    ('{"results": [\n  {"file": "a.pdf", "score": 1', "Expecting ',' delimiter at line 2, column 31"),
+    ('{"results": [], "errors": []} {}', "text after the end"),
+    ('[{"results": [], "errors": []}]', "expected '{', found '['"),
+    ('{"results": []}', "not a cvscan batch"),
+    ('{"results": [], "results": [], "errors": []}', "twice"),
+    ('{"results": [7], "errors": []}', "not an object"),
+    ('{"results": [], "errors": [{"file": "a.pdf"}]}', "error"),  # KeyError: 'error'
+    ('{"results": []\n "errors": []}', "expected '}', found '\"', at line 2, column 2"),
+    ('{"results": [], "errors": [], }', "Expecting value at line 1, column 31"),
+    ('{"results": [], 1: []}', "not a string"),
+    ("", "expected '{', found 'the end of the file'"),
+])
+def test_a_broken_earlier_output_is_refused(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "out.json"
+    path.write_text(text, encoding="utf-8")
+    for chunk in (3, 1 << 20):
+        with pytest.raises((ValueError, KeyError)) as caught:
+            list(iter_batch_file(str(path), chunk=chunk))
+        assert problem in str(caught.value)
+
+
+def test_resume_from_a_broken_output_names_it_and_writes_nothing(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    out.write_text('{"results": [{"file": "a.pdf", "score": 50.0}], "errors": [', encoding="utf-8")
+    code, _, err = run("batch", str(folder), "--job", ML_AD, "--format", "json", "--out", str(out), "--resume")
+    assert code == 2 and f"cannot resume from {out}" in err and "drop --resume" in err
+    assert out.read_text(encoding="utf-8").endswith('"errors": [')  # left as it was
+
+
+def test_an_earlier_output_is_read_in_a_chunk_at_a_time(job: scanner.JobPosting, tmp_path: Path) -> None:
+    # Resuming a batch of 10,000 files reads an output of some 180 MB: it must not be held in memory whole, nor
+    # as Python objects (json.load of it takes about five times its size).
+    report = {**scanner.to_dict(_reports(job)[0]), "rank": 1}
+    path = tmp_path / "big.json"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"results": [')
+        fh.write(",".join(json.dumps({**report, "file": f"cvs/cv_{i:04d}.pdf"}) for i in range(200)))
+        fh.write('], "errors": []}')
+    size = path.stat().st_size
+    assert size > 800_000
+
+    def peak(read: object) -> int:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            read()  # type: ignore[operator]
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    streamed = peak(lambda: sum(1 for _ in iter_batch_file(str(path), chunk=65_536)))
+    whole = peak(lambda: json.loads(path.read_text(encoding="utf-8")))
+    assert streamed < size / 4 < whole / 4
 
 
 def test_document_json_round_trip() -> None:
