@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import replace
 from importlib import resources
-from pathlib import Path
 
 import click
 
@@ -20,7 +18,7 @@ from .letter_render import render_letter
 from .pipeline import ScanSettings, job_from_text, load_job, scan
 from .ranking import ADS_RENDERERS, BATCH_FORMATS, ProgressBar, scan_against_ads, write_batch
 from .records import Report
-from .render import FORMATS, render
+from .render import FORMATS, render, write_atomic
 from .taxonomy import check_taxonomy, load_taxonomy
 
 
@@ -34,16 +32,8 @@ def _write(text: str, out: str | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    target = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    click.echo(f"wrote {target}", err=True)
+    write_atomic(out, lambda fh: fh.write(text))
+    click.echo(f"wrote {out}", err=True)
 
 
 def _emit(report: Report, fmt: str, out: str | None) -> None:

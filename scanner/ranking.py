@@ -31,7 +31,7 @@ from .extract import extract
 from .html_render import batch_to_html
 from .pipeline import ScanSettings, analyse_cv, load_job, scan_document
 from .records import JobPosting, JobSummary, Report
-from .render import SCHEMA_VERSION, compact_json, dumps, load_schema, report_schema, to_dict
+from .render import SCHEMA_VERSION, compact_json, dumps, load_schema, report_schema, to_dict, write_atomic
 from .taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -556,25 +556,12 @@ def write_batch(
         if out is None:
             sink.write(stdout or sys.stdout, fmt, top=top, min_score=min_score, interrupted=interrupted)
         else:
-            _atomic_write(out, lambda fh: sink.write(fh, fmt, top=top, min_score=min_score,
+            write_atomic(out, lambda fh: sink.write(fh, fmt, top=top, min_score=min_score,
                                                      interrupted=interrupted))
         return BatchOutcome(results=len(sink) - len(sink.errors), errors=len(sink.errors), skipped=skipped,
                             interrupted=interrupted)
     finally:
         sink.close()
-
-
-def _atomic_write(out: str, write: Callable[[TextIO], None]) -> None:
-    directory = os.path.dirname(os.path.abspath(out))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(out)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def scan_against_ads(cv: str | os.PathLike[str], job_paths: Sequence[str | os.PathLike[str]], *,

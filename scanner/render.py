@@ -6,10 +6,14 @@ which ships with the package.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import secrets
+import stat
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import Any, TextIO
 
 from .html_render import to_html
 from .records import Check, KeywordHit, MissingKeyword, Report, ScoreComponent, Suggestion
@@ -179,3 +183,39 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
     if fmt == "text":
         return to_text(report, color=color)
     return RENDERERS[fmt](report)
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[TextIO], object]) -> None:
+    """Write a UTF-8 text file through ``write(fh)`` so that it is whole or absent: into a new file beside it,
+    renamed over it once written. A new file gets the permissions ``open()`` would give it (the umask's), a file
+    it replaces keeps its own; the text is written as given (no newline translation)."""
+    target = os.fspath(path)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = None
+    fd, tmp = _create_beside(target)
+    try:
+        if mode is not None:
+            os.chmod(tmp, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _create_beside(target: str) -> tuple[int, str]:
+    """A new empty file in the target's folder, named after it and hidden; created as ``open()`` creates files
+    (``tempfile.mkstemp`` makes them readable by their owner only, and the rename would keep that)."""
+    directory, name = os.path.split(os.path.abspath(target))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")

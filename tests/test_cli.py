@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
+from typing import TextIO
 
 import click
 import jsonschema
@@ -13,6 +16,7 @@ from conftest import FIXTURES
 
 from scanner import report_schema
 from scanner.cli import main
+from scanner.render import write_atomic
 
 ML_AD = str(FIXTURES / "job_ml_engineer.txt")
 TWO_COL = str(FIXTURES / "cv_ml_two_column.pdf")
@@ -61,6 +65,41 @@ def test_out_file_is_written(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["score"] > 0
     assert "wrote" in stderr
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("command", ["scan", "batch"])
+def test_out_files_get_the_umask_s_permissions_and_a_replaced_file_keeps_its_own(
+        tmp_path: Path, command: str) -> None:
+    out = tmp_path / "out.json"
+    args = (command, TWO_COL, "--job", ML_AD, "--format", "json", "--out", str(out))
+    old = os.umask(0o027)
+    try:
+        assert run(*args)[0] == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640  # as open() makes it (mkstemp's 0600 would not be)
+        out.chmod(0o604)
+        assert run(*args)[0] == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o604
+    finally:
+        os.umask(old)
+    assert json.loads(out.read_text(encoding="utf-8"))["score" if command == "scan" else "results"]
+
+
+def test_an_output_that_fails_midway_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    out.write_text("old", encoding="utf-8")
+
+    def half(fh: TextIO) -> None:
+        fh.write("new and incomplete")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(out, half)
+    assert out.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    write_atomic(out, lambda fh: fh.write("a\nb\r\n"))
+    assert out.read_bytes() == b"a\nb\r\n"  # as given, no newline translation
+    write_atomic(tmp_path / "ny.json", lambda fh: fh.write("Zoë"))
+    assert (tmp_path / "ny.json").read_bytes() == "Zoë".encode()
 
 
 def test_fail_under_exit_codes() -> None:
