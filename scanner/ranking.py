@@ -396,15 +396,6 @@ def iter_batch_file(path: str, *, chunk: int = 1 << 20) -> Iterator[dict[str, An
         raise ValueError("not a cvscan batch JSON output")
 
 
-def read_batch_files(path: str) -> tuple[list[dict[str, Any]], list[BatchFailure]]:
-    """The results and errors of an earlier batch's JSON output (all in memory; :func:`iter_batch_file` streams)."""
-    results: list[dict[str, Any]] = []
-    errors: list[BatchFailure] = []
-    for entry in iter_batch_file(path):
-        (errors if isinstance(entry, BatchFailure) else results).append(entry)  # type: ignore[arg-type]
-    return results, errors
-
-
 # --- one CV against many ads ------------------------------------------------------------------------------
 
 
