@@ -32,7 +32,10 @@ def _write(text: str, out: str | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    write_atomic(out, lambda fh: fh.write(text))
+    try:
+        write_atomic(out, lambda fh: fh.write(text))
+    except ScannerError as exc:  # e.g. the folder does not exist
+        raise CLIError(str(exc)) from exc
     click.echo(f"wrote {out}", err=True)
 
 
@@ -172,8 +175,12 @@ def batch_command(inputs: tuple[str, ...], job_path: str, fmt: str, out: str | N
         settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine, today=today)
         tax = load_taxonomy(taxonomy_path)
         job = load_job(job_path, taxonomy=tax, settings=settings)
+        paths = discover(inputs, recursive=recursive)
+        if not paths:
+            click.echo(f"warning: no CVs in {', '.join(inputs)} (cvscan batch reads .pdf, .docx, .txt and .md "
+                       "files; hidden ones are skipped)", err=True)
         done = write_batch(
-            discover(inputs, recursive=recursive), job, fmt=fmt, out=out, top=top, min_score=min_score,
+            paths, job, fmt=fmt, out=out, top=top, min_score=min_score,
             resume=resume, taxonomy=tax, settings=settings, jobs=n_jobs, timeout=timeout or None,
             cache_dir=cache_dir, scheduler=scheduler or None,
             progress=ProgressBar(sys.stderr) if sys.stderr.isatty() else None)

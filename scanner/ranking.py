@@ -31,7 +31,16 @@ from .extract import extract
 from .html_render import batch_to_html
 from .pipeline import ScanSettings, analyse_cv, load_job, scan_document
 from .records import JobPosting, JobSummary, Report
-from .render import SCHEMA_VERSION, compact_json, dumps, load_schema, report_schema, to_dict, write_atomic
+from .render import (
+    SCHEMA_VERSION,
+    compact_json,
+    dumps,
+    load_schema,
+    output_error,
+    report_schema,
+    to_dict,
+    write_atomic,
+)
 from .taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -520,8 +529,13 @@ def write_batch(
     if resume and (out is None or fmt != "json"):
         raise SettingsError("resuming needs the earlier JSON output: give --format json and --out FILE.")
     target_dir = os.path.dirname(os.path.abspath(out)) if out else None
-    sink = BatchSink(JobSummary(job.title, job.years_required, job.degree_required), job.source,
-                     spool_dir=target_dir)
+    if out is not None and os.path.isdir(out):
+        raise SettingsError("the output is a folder.", path=out, fix="give a file name for --out.")
+    try:  # beside the output: a folder that cannot take it is found now, before any file is scanned
+        sink = BatchSink(JobSummary(job.title, job.years_required, job.degree_required), job.source,
+                         spool_dir=target_dir)
+    except OSError as exc:
+        raise output_error(out or tempfile.gettempdir(), exc) from exc
     skipped = 0
     interrupted = False
     try:

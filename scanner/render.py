@@ -15,6 +15,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any, TextIO
 
+from .errors import SettingsError
 from .html_render import to_html
 from .records import Check, KeywordHit, MissingKeyword, Report, ScoreComponent, Suggestion
 
@@ -194,17 +195,28 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[TextIO], object]
         mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
         mode = None
-    fd, tmp = _create_beside(target)
+    try:
+        fd, tmp = _create_beside(target)
+    except OSError as exc:
+        raise output_error(target, exc) from exc
     try:
         if mode is not None:
             os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             write(fh)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise output_error(target, exc) from exc
         raise
+
+
+def output_error(target: str, exc: OSError) -> SettingsError:
+    """An output file that cannot be written, in words (not a traceback)."""
+    return SettingsError(f"cannot write the output ({exc.strerror or exc}).", path=target,
+                         fix="check that its folder exists, that you can write there and that the disk has room.")
 
 
 def _create_beside(target: str) -> tuple[int, str]:

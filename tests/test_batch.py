@@ -501,6 +501,33 @@ def test_an_earlier_output_is_read_in_a_chunk_at_a_time(job: scanner.JobPosting,
     assert streamed < size / 4 < whole / 4
 
 
+def test_an_output_that_cannot_be_written_is_refused_before_any_file_is_scanned(
+        folder: Path, tmp_path: Path, job: scanner.JobPosting, monkeypatch: pytest.MonkeyPatch) -> None:
+    def scanned(*args: object, **kwargs: object) -> None:
+        raise AssertionError("files were scanned for an output that cannot be written")
+
+    monkeypatch.setattr(scanner.ranking, "iter_report_texts", scanned)
+    missing = tmp_path / "missing" / "out.csv"
+    with pytest.raises(scanner.ScannerError, match="cannot write the output") as caught:
+        scanner.ranking.write_batch(discover([str(folder)]), job, fmt="csv", out=str(missing))
+    assert caught.value.path == str(missing)
+    with pytest.raises(scanner.ScannerError, match="the output is a folder"):
+        scanner.ranking.write_batch(discover([str(folder)]), job, fmt="csv", out=str(tmp_path))
+    code, _, err = run("batch", str(folder), "--job", ML_AD, "--out", str(missing))
+    assert code == 2 and "cannot write the output" in err and "Traceback" not in err
+
+
+def test_a_batch_of_no_cvs_warns_and_writes_an_empty_table(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.png").write_bytes(b"not a CV")
+    code, stdout, err = run("batch", str(empty), "--job", ML_AD)
+    assert code == 0 and f"warning: no CVs in {empty}" in err and "0 ranked, 0 failed" in err
+    assert stdout.splitlines() == ["file,rank,score,missing,failing_checks,error,message"]
+    code, stdout, err = run("batch", str(FIXTURES / GOOD[2]), "--job", ML_AD)
+    assert code == 0 and "warning" not in err and len(stdout.splitlines()) == 2
+
+
 def test_document_json_round_trip() -> None:
     for name in ("cv_ml_two_column.pdf", "cv_data_scientist.docx", "cv_textbox.docx", "cv_markdown.md"):
         doc = extract(FIXTURES / name)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 
-from scanner import report_schema
+from scanner import ScannerError, report_schema
 from scanner.cli import main
 from scanner.render import write_atomic
 
@@ -93,13 +93,23 @@ def test_an_output_that_fails_midway_leaves_the_old_file_and_no_temporary_one(tm
         fh.write("new and incomplete")
         raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ScannerError, match=r"out.json: cannot write the output \(disk full\)"):
         write_atomic(out, half)
     assert out.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["out.json"]
     write_atomic(out, lambda fh: fh.write("a\nb\r\n"))
     assert out.read_bytes() == b"a\nb\r\n"  # as given, no newline translation
     write_atomic(tmp_path / "ny.json", lambda fh: fh.write("Zoë"))
     assert (tmp_path / "ny.json").read_bytes() == "Zoë".encode()
+
+
+@pytest.mark.parametrize("command", ["scan", "letter"])
+def test_an_out_file_in_a_missing_folder_is_a_clear_error(tmp_path: Path, command: str) -> None:
+    out = tmp_path / "no such folder" / "out.json"
+    first = TWO_COL if command == "scan" else str(FIXTURES / "letter_good.txt")
+    code, stdout, stderr = run(command, first, "--job", ML_AD, "--format", "json", "--out", str(out))
+    assert code == 2 and stdout == ""
+    assert f"{out}: cannot write the output" in stderr and "Fix: check that its folder exists" in stderr
+    assert "Traceback" not in stderr and not (tmp_path / "no such folder").exists()
 
 
 def test_fail_under_exit_codes() -> None:
