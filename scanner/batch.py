@@ -99,10 +99,12 @@ def discover(inputs: Iterable[str | os.PathLike[str]], *, recursive: bool = Fals
     Hidden files and folders (names starting with a dot) are skipped; each folder's files come in sorted
     order; a file named twice is scanned once. Subfolders are searched when ``recursive`` is true, and also
     for a folder with no such file of its own (CVs kept in one subfolder per role or per month): pointing at
-    it would otherwise find nothing.
+    it would otherwise find nothing. Symbolic links to folders are followed, but each folder is searched once,
+    so a link back up the tree (or a second name for a folder) neither loops nor finds its files twice.
     """
     found: list[str] = []
     seen: set[str] = set()
+    searched: set[tuple[int, int]] = set()  # (device, inode) of each folder searched
 
     def add(path: str) -> None:
         key = os.path.normpath(path)
@@ -115,13 +117,29 @@ def discover(inputs: Iterable[str | os.PathLike[str]], *, recursive: bool = Fals
         if not os.path.isdir(name):
             add(name)
             continue
-        paths = list(_walk(name, recursive))
-        for path in paths or _walk(name, True):
+        paths = list(_walk(name, recursive, searched))
+        if not paths and not recursive:
+            if (key := _folder_key(name)) is not None:
+                searched.discard(key)  # searched for files of its own only: now through its subfolders
+            paths = list(_walk(name, True, searched))
+        for path in paths:
             add(path)
     return found
 
 
-def _walk(folder: str, recursive: bool) -> Iterator[str]:
+def _folder_key(folder: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _walk(folder: str, recursive: bool, searched: set[tuple[int, int]]) -> Iterator[str]:
+    key = _folder_key(folder)
+    if key is None or key in searched:
+        return
+    searched.add(key)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -131,13 +149,18 @@ def _walk(folder: str, recursive: bool) -> Iterator[str]:
         if entry.name.startswith("."):
             continue
         path = os.path.join(folder, entry.name)
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
+        except OSError:  # e.g. a symbolic link in a loop of links
+            continue
+        if is_dir:
             if recursive:
                 subdirs.append(path)
-        elif entry.is_file() and Path(entry.name).suffix.lower() in SUFFIXES:
+        elif is_file and Path(entry.name).suffix.lower() in SUFFIXES:
             yield path
     for sub in subdirs:
-        yield from _walk(sub, recursive)
+        yield from _walk(sub, recursive, searched)
 
 
 # --- the work done for one file ---------------------------------------------------------------------------

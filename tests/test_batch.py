@@ -85,6 +85,27 @@ def test_discovery_is_sorted_skips_hidden_and_other_suffixes(folder: Path) -> No
 
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix", reason="symbolic links")
+def test_links_to_folders_are_followed_once_and_a_loop_of_links_ends(tmp_path: Path) -> None:
+    top = tmp_path / "cvs"
+    (top / "2026" / "march").mkdir(parents=True)
+    shutil.copy(FIXTURES / "cv_plain.txt", top / "2026" / "march" / "a.txt")
+    shutil.copy(FIXTURES / "cv_markdown.md", top / "2026" / "b.md")
+    (top / "2026" / "march" / "up").symlink_to("..", target_is_directory=True)  # back up the tree
+    (top / "latest").symlink_to("2026", target_is_directory=True)  # a second name for a folder
+    (top / "x").symlink_to("x")  # a link to itself
+    (top / "gone.pdf").symlink_to("nowhere.pdf")  # a dangling link is no CV file
+    names = [os.path.relpath(p, top) for p in discover([str(top)], recursive=True)]
+    assert names == [os.path.join("2026", "b.md"), os.path.join("2026", "march", "a.txt")]
+    # A folder with no CVs of its own is searched through its subfolders, and links alike.
+    assert [os.path.relpath(p, top) for p in discover([str(top)])] == names
+    linked = discover([str(top / "latest"), str(top)], recursive=True)  # the same folder under two names
+    assert [os.path.relpath(p, top) for p in linked] == [os.path.join("latest", "b.md"),
+                                                         os.path.join("latest", "march", "a.txt")]
+    code, _, err = run("batch", str(top), "-r", "--job", ML_AD, "--format", "json")
+    assert code == 0 and "2 ranked, 0 failed" in err
+
+
 def test_a_folder_without_cvs_of_its_own_is_searched_through_its_subfolders(tmp_path: Path) -> None:
     # CVs kept in one subfolder per role: pointing at the top folder must not find nothing.
     top = tmp_path / "applicants"
