@@ -176,6 +176,12 @@ def batch_command(inputs: tuple[str, ...], job_path: str, fmt: str, out: str | N
         tax = load_taxonomy(taxonomy_path)
         job = load_job(job_path, taxonomy=tax, settings=settings)
         paths = discover(inputs, recursive=recursive)
+        # The ad and the output may sit in the CVs' folder (a table as .md): neither is a CV to rank.
+        own = {_same_path(p): p for p in (job_path, out) if p}
+        for path in [p for p in paths if _same_path(p) in own]:
+            paths.remove(path)
+            click.echo(f"skipped {path}: it is the {'job ad' if own[_same_path(path)] == job_path else 'output'}",
+                       err=True)
         if not paths:
             click.echo(f"warning: no CVs in {', '.join(inputs)} (cvscan batch reads .pdf, .docx, .txt and .md "
                        "files; hidden ones are skipped)", err=True)
@@ -192,6 +198,10 @@ def batch_command(inputs: tuple[str, ...], job_path: str, fmt: str, out: str | N
     if done.interrupted:
         click.echo("interrupted: the output holds the files that finished", err=True)
         sys.exit(130)
+
+
+def _same_path(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
 
 
 @main.command("letter")

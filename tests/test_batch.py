@@ -538,6 +538,21 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_file_is_scanned(
     assert code == 2 and "cannot write the output" in err and "Traceback" not in err
 
 
+def test_the_ad_and_the_output_in_the_cvs_folder_are_not_ranked(tmp_path: Path) -> None:
+    cvs = tmp_path / "cvs"
+    cvs.mkdir()
+    for name in ("cv_plain.txt", "cv_markdown.md", "job_ml_engineer.txt"):
+        shutil.copy(FIXTURES / name, cvs / name)
+    out, ad = cvs / "ranked.md", cvs / "job_ml_engineer.txt"
+    for _ in range(2):  # the second run finds the first run's table beside the CVs
+        code, _, err = run("batch", str(cvs), "--job", str(ad), "--format", "md", "--out", str(out))
+        assert code == 0 and "2 ranked, 0 failed" in err and f"skipped {ad}: it is the job ad" in err
+    assert f"skipped {out}: it is the output" in err
+    ranked = [line.split(" | ")[0].lstrip("| ") for line in out.read_text(encoding="utf-8").splitlines()
+              if line.startswith(f"| {cvs}")]
+    assert sorted(ranked) == [str(cvs / "cv_markdown.md"), str(cvs / "cv_plain.txt")]
+
+
 def test_a_batch_of_no_cvs_warns_and_writes_an_empty_table(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
