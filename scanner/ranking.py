@@ -376,10 +376,23 @@ class _JsonStream:
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def iter_batch_file(path: str, *, chunk: int = 1 << 20) -> Iterator[dict[str, Any] | BatchFailure]:
+def _check_same_job(earlier: Any, job: dict[str, Any]) -> None:
+    """Raise ValueError unless an earlier output's job is this run's ad: the same title, years and degree, from
+    a file of the same name (the path may be given another way, or from another folder)."""
+    if not isinstance(earlier, dict) or not isinstance(earlier.get("file"), str):
+        raise ValueError("its \"job\" is not a job ad's summary")
+    same = all(earlier.get(k) == job[k] for k in ("title", "years_required", "degree_required")) and (
+        os.path.basename(earlier["file"]) == os.path.basename(job["file"]))
+    if not same:
+        raise ValueError(f"it was scored against another job ad ({earlier.get('title')!r}, {earlier['file']}), "
+                         f"not {job['title']!r} ({job['file']}); resume with that ad, or write to another --out")
+
+
+def iter_batch_file(path: str, *, chunk: int = 1 << 20,
+                    job: dict[str, Any] | None = None) -> Iterator[dict[str, Any] | BatchFailure]:
     """The results (as dicts) and errors of an earlier batch's JSON output, one at a time (for resuming), in the
     order of the file, reading ``chunk`` characters at a time; raises ValueError (or KeyError, TypeError) if it is
-    not one."""
+    not one, or, given the ``job`` of this run (as the output's "job" holds it), if the file's is another ad."""
     seen: set[str] = set()
     with open(path, encoding="utf-8") as fh:
         stream = _JsonStream(fh, chunk)
@@ -388,6 +401,9 @@ def iter_batch_file(path: str, *, chunk: int = 1 << 20) -> Iterator[dict[str, An
             if not isinstance(key, str):
                 raise ValueError("an object key is not a string")
             stream.expect(":")
+            if key == "job" and job is not None:
+                _check_same_job(stream.value(), job)
+                continue
             if key not in ("results", "errors"):
                 stream.value()
                 continue
@@ -541,7 +557,8 @@ def write_batch(
     try:
         if resume and out is not None and os.path.exists(out):
             try:
-                for entry in iter_batch_file(out):  # streamed: the earlier output may hold thousands of reports
+                # streamed: the earlier output may hold thousands of reports
+                for entry in iter_batch_file(out, job=sink.job):
                     if isinstance(entry, BatchFailure):
                         sink.add_error(entry)
                     else:

@@ -411,6 +411,22 @@ def test_resume_skips_files_already_in_the_output(folder: Path, tmp_path: Path) 
     assert sum(isinstance(e, BatchFailure) for e in entries) == len(BAD)
 
 
+def test_resume_refuses_an_output_scored_against_another_ad(folder: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out.json"
+    assert run("batch", str(folder / GOOD[2]), "--job", ML_AD, "--format", "json", "--out", str(out))[0] == 0
+    before = out.read_text(encoding="utf-8")
+    code, _, err = run("batch", str(folder), "--job", DS_AD, "--format", "json", "--out", str(out), "--resume")
+    assert code == 2 and f"cannot resume from {out}: it was scored against another job ad" in err
+    assert "job_ml_engineer.txt" in err and "resume with that ad" in err
+    assert out.read_text(encoding="utf-8") == before
+    # The same ad named another way (relative to another folder) resumes.
+    monkeypatch.chdir(FIXTURES)
+    code, _, err = run("batch", str(folder), "--job", "job_ml_engineer.txt", "--format", "json", "--out", str(out),
+                       "--resume")
+    assert code == 0 and "1 skipped" in err
+
+
 def test_resume_needs_json_output(folder: Path) -> None:
     code, _, err = run("batch", str(folder), "--job", ML_AD, "--resume")
     assert code == 2 and "--format json and --out" in err
