@@ -563,7 +563,11 @@ def _outcomes(paths: Sequence[str], job: JobPosting, *, taxonomy: Taxonomy | Non
     ctx = _Context(job=job, taxonomy=taxonomy or load_taxonomy(settings.taxonomy_path), settings=settings,
                    timeout=timeout, cache_dir=None if cache_dir is None else os.fspath(cache_dir), as_text=as_text)
     if cache_dir is not None:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SettingsError(f"cannot make the cache folder ({exc.strerror or exc}).", path=os.fspath(cache_dir),
+                                fix="give --cache a folder you can write to (it is made if missing).") from exc
         analysis_version()  # worked out once here: forked workers inherit it
     pool: _Pool
     if scheduler is not None:

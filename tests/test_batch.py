@@ -693,6 +693,13 @@ def test_an_analysis_entry_keeps_its_lines_and_categories_and_an_entry_without_t
         analysis_from_json(json.dumps(wrong))
 
 
+def test_a_cache_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code, _, err = run("batch", str(FIXTURES / GOOD[2]), "--job", ML_AD, "--cache", str(blocker / "cache"))
+    assert code == 2 and f"{blocker / 'cache'}: cannot make the cache folder" in err and "Traceback" not in err
+
+
 def test_a_cached_document_does_not_skip_a_stricter_limit(tmp_path: Path, job: scanner.JobPosting) -> None:
     cache = tmp_path / "cache"
     path = str(FIXTURES / "cv_three_pages.pdf")
