@@ -175,13 +175,15 @@ def batch_command(inputs: tuple[str, ...], job_path: str, fmt: str, out: str | N
         settings = ScanSettings(taxonomy_path=taxonomy_path, ocr=ocr, pdf_engine=pdf_engine, today=today)
         tax = load_taxonomy(taxonomy_path)
         job = load_job(job_path, taxonomy=tax, settings=settings)
-        paths = discover(inputs, recursive=recursive)
         # The ad and the output may sit in the CVs' folder (a table as .md): neither is a CV to rank.
-        own = {_same_path(p): p for p in (job_path, out) if p}
-        for path in [p for p in paths if _same_path(p) in own]:
-            paths.remove(path)
-            click.echo(f"skipped {path}: it is the {'job ad' if own[_same_path(path)] == job_path else 'output'}",
-                       err=True)
+        own = {_same_path(p): what for p, what in ((out, "output"), (job_path, "job ad")) if p}
+        paths = []
+        for path in discover(inputs, recursive=recursive):
+            what = own.get(_same_path(path))
+            if what is None:
+                paths.append(path)
+            else:
+                click.echo(f"skipped {path}: it is the {what}", err=True)
         if not paths:
             click.echo(f"warning: no CVs in {', '.join(inputs)} (cvscan batch reads .pdf, .docx, .txt and .md "
                        "files; hidden ones are skipped)", err=True)
