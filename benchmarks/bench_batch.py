@@ -178,7 +178,7 @@ def run_batch(cmd: list[str], out: Path) -> Run:
     The batch has the machine's two cores to itself as far as this process can help it: the parent and the
     workers are sampled ten times a second from /proc (their peaks are the kernel's high-water marks), and the
     CPU total (parent and every worker it reaped) comes from wait4 when the batch exits, with no sampling. A
-    sampler that walked all of /proc twenty times a second (psutil's children()) took 4% of a core.
+    sampler that walked all of /proc twenty times a second (psutil's children()) took about 3% of a core.
     """
     parent_peak = worker_peak = parent_cpu = 0.0
     with tempfile.TemporaryFile() as err:
