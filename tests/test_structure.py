@@ -29,6 +29,7 @@ HEADINGS: dict[str, str] = {
         "projects": ["Projects"],
         "languages": ["Languages"],
         "certifications": ["Certifications"],
+        "contact": ["Contact", "Contact Details"],
     }.items()
     for h in hs
 }
@@ -305,6 +306,24 @@ def test_contact_block() -> None:
 )
 def test_name(top: str, name: str | None) -> None:
     assert parse_structure(doc(top), headings=HEADINGS, today=TODAY).contact.name == name
+
+
+def test_contact_heading_under_the_name_is_part_of_the_contact_block() -> None:
+    # A sidebar layout: name and title, then a "CONTACT" section holding the details.
+    text = ("Jane Doe\nData Scientist\nCONTACT\nBerlin, Germany\njane@x.io\nportfolio.dev\n"
+            "EXPERIENCE\nVisited Boston, MA\nwww.acme.com")
+    c = parse_structure(doc(text), headings=HEADINGS, today=TODAY).contact
+    assert (c.name, c.location, c.links) == ("Jane Doe", "Berlin, Germany", ("portfolio.dev",))
+    # Any other heading still ends the block: its lines are no longer the candidate's own details.
+    c = parse_structure(doc(text.replace("CONTACT", "SUMMARY")), headings=HEADINGS, today=TODAY).contact
+    assert (c.name, c.location, c.links) == (None, None, ())
+
+
+def test_icon_glyphs_separate_contact_fields() -> None:
+    # Icon fonts (Font Awesome ...) draw private-use characters between the fields.
+    line = "\uf3c5 San Francisco, CA \uf0e0 jane@x.io \uf0c1 jane.dev"
+    c = parse_structure(doc(f"Jane Doe\n{line}"), headings=HEADINGS, today=TODAY).contact
+    assert (c.name, c.location, c.email) == ("Jane Doe", "San Francisco, CA", "jane@x.io")
 
 
 def test_location_country_and_conservative() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from ..normalize import key_words, lacks_words
 from ..records import Contact
-from .sections import is_heading
+from .sections import heading_section, is_heading
 from .titles import looks_like_title
 
 _FIELDS = ("name", "email", "phone", "location", "links")
@@ -70,7 +70,8 @@ _LOCATION = re.compile(
     rf"(?:(?i:location|address|based in)\s*:?\s*)?(?P<city>{_PLACE}),[ \t]*(?P<region>[A-Z]{{2}}\b|{_PLACE}|U\.S\.A?\.|U\.K\.)(?:\s+\d{{5}}(?:-\d{{4}})?)?"
 )
 _EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w).]+$")
-_PARTS = re.compile(r"\s*(?:[|•·◆♦▪■●◦⋅]|\s{2,}|\s[–—-]\s|;)\s*")
+# Fields of a contact line are set apart by bullets, bars, wide gaps, dashes, or icon-font glyphs (private use).
+_PARTS = re.compile(r"\s*(?:[|•·◆♦▪■●◦⋅\ue000-\uf8ff]|\s{2,}|\s[–—-]\s|;)\s*")
 _NAME_WORD = re.compile(
     r"^(?:[A-ZÀ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-Þ][a-zà-ÿ'’]+)?|[A-ZÀ-Þ]{2,}(?:-[A-ZÀ-Þ]{2,})?|[A-Z]\.)$"
 )
@@ -174,12 +175,17 @@ def _name(top: Sequence[str], headings: Mapping[str, str]) -> str | None:
 
 
 def _top(text: str, headings: Mapping[str, str]) -> list[str]:
-    """The contact block: the first few non-empty lines, up to the first section heading."""
+    """The contact block: the first few non-empty lines, up to the first section heading other than a
+    "Contact" one (a sidebar's "CONTACT" below the name holds the details themselves)."""
     top: list[str] = []
     for line in text.split("\n"):
         if line.strip():
-            if len(top) >= TOP_LINES or (top and is_heading(line, headings)):
+            if len(top) >= TOP_LINES:
                 break
+            if top and (section := heading_section(line, headings)) is not None:
+                if section != "contact":
+                    break
+                continue
             top.append(line.strip())
     return top
 

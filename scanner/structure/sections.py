@@ -177,10 +177,15 @@ def _head_noun_section(key: str, raw: str) -> str | None:
     return _HEAD_NOUNS.get(words[-1])
 
 
+def heading_section(text: str, headings: Mapping[str, str]) -> str | None:
+    """The standard section a line names as its heading (from the list or by its last word), or None."""
+    key = heading_key(text)
+    return _Index(headings).lookup(key) or _head_noun_section(key, text.strip())
+
+
 def is_heading(text: str, headings: Mapping[str, str]) -> bool:
     """Whether a line reads as a standard section heading (from the list or by its last word)."""
-    key = heading_key(text)
-    return _Index(headings).lookup(key) is not None or _head_noun_section(key, text.strip()) is not None
+    return heading_section(text, headings) is not None
 
 
 def _prose_continues(lines: Sequence[str], i: int) -> bool:
