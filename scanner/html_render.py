@@ -62,6 +62,8 @@ def environment() -> jinja2.Environment:
     """The Jinja2 environment of cvscan's templates: autoescaping on for every template, strict undefined."""
     import jinja2  # imported on first use: a text or JSON scan should not pay for it
 
+    from .render import contact_line  # render imports this module
+
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load),
         autoescape=True,
@@ -69,7 +71,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-    env.filters.update(tone=_tone, verdict=_verdict, clamp=_clamp, arc=_arc, label=_label, years=_years)
+    env.filters.update(tone=_tone, verdict=_verdict, clamp=_clamp, arc=_arc, label=_label, years=_years,
+                       contact=contact_line)
     env.globals.update(dict=dict, app=None)
     return env
 

@@ -207,6 +207,7 @@ def scan_document(doc: Document, job: JobPosting, *, taxonomy: Taxonomy | None =
         checks=checks,
         suggestions=suggest(doc, structure, job, matched, missing, taxonomy=taxonomy, logical=analysis.logical,
                             categories=categories),
+        contact=structure.contact,
     )
 
 

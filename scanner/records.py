@@ -270,6 +270,7 @@ class Report:
     checks: tuple[Check, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     schema_version: str = "1"
+    contact: Contact = Contact()  # the CV's contact details as an ATS reads them (name, e-mail ...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from .errors import SettingsError
 from .html_render import to_html
-from .records import Check, KeywordHit, MissingKeyword, Report, ScoreComponent, Suggestion
+from .records import Check, Contact, KeywordHit, MissingKeyword, Report, ScoreComponent, Suggestion
 
 SCHEMA_VERSION = "1"
 FORMATS = ("text", "json", "md", "html")
@@ -48,11 +48,22 @@ def _suggestion(s: Suggestion) -> dict[str, Any]:
     return {"kind": s.kind, "original": s.original, "suggestion": s.suggestion, "why": s.why, "section": s.section}
 
 
+def _contact(c: Contact) -> dict[str, Any]:
+    return {"name": c.name, "email": c.email, "phone": c.phone, "location": c.location, "links": list(c.links)}
+
+
+def contact_line(c: Contact) -> str:
+    """The contact details found, in one line (``name · e-mail · phone · location · links``)."""
+    found = [value for value in (c.name, c.email, c.phone, c.location, *c.links) if value]
+    return " · ".join(found) if found else "none found"
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     """The report in the layout of the JSON contract."""
     return {
         "schema_version": report.schema_version,
         "file": report.file,
+        "contact": _contact(report.contact),
         "score": report.score,
         "breakdown": [_component(c) for c in report.breakdown],
         "job": {"title": report.job.title, "years_required": report.job.years_required,
@@ -112,6 +123,7 @@ def to_text(report: Report, *, color: bool = False, top: int = 15) -> str:
     title = report.job.title or "the job ad"
     out.append(style(f"cvscan: {report.file} against {title}", bold=True))
     out.append(f"Score {style(f'{report.score:.1f}', fg=tone(report.score), bold=True)} / 100  {_bar(report.score)}")
+    out.append(f"Contact  {contact_line(report.contact)}")
     out.append("")
     out.append(style("Breakdown", bold=True))
     for c in report.breakdown:
@@ -156,6 +168,7 @@ def to_markdown(report: Report) -> str:
     """A Markdown report."""
     out = [f"# cvscan report: {_md_cell(report.file)}", "",
            f"**Score: {report.score:.1f} / 100** against *{_md_cell(report.job.title or 'the job ad')}*", "",
+           f"Contact: {_md_cell(contact_line(report.contact))}", "",
            "## Breakdown", "", "| component | score | weight | detail |", "|---|---:|---:|---|"]
     out += [f"| {_label(c.component)} | {c.score:.1f} | {c.weight:.2f} | {_md_cell(c.detail)} |" for c in report.breakdown]
     out += ["", f"## Matched keywords ({len(report.matched)})", "",

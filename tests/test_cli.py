@@ -36,6 +36,26 @@ def test_scan_two_column_pdf_as_json_validates() -> None:
     assert "Kubernetes" in {m["term"] for m in data["keywords"]["matched"]}
 
 
+def test_every_format_shows_the_contact_details_an_ats_reads(tmp_path: Path) -> None:
+    code, out, _ = run("scan", TWO_COL, "--job", ML_AD, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["contact"] == {
+        "name": "Leena Varghese", "email": "leena.varghese@example.com", "phone": "+44 7700 900417",
+        "location": "Manchester, UK",
+        "links": ["linkedin.com/in/leena-varghese-mle", "github.com/leena-varghese-mle"]}
+    line = ("Leena Varghese · leena.varghese@example.com · +44 7700 900417 · Manchester, UK · "
+            "linkedin.com/in/leena-varghese-mle · github.com/leena-varghese-mle")
+    assert f"\nContact  {line}\n" in run("scan", TWO_COL, "--job", ML_AD)[1]
+    assert f"\nContact: {line}\n" in run("scan", TWO_COL, "--job", ML_AD, "--format", "md")[1]
+    assert f"Contact as an ATS reads it: {line}</p>" in run("scan", TWO_COL, "--job", ML_AD, "--format", "html")[1]
+    # A CV without any: the fields are null, and the reports say so.
+    bare = tmp_path / "cv.txt"
+    bare.write_text("Machine Learning Engineer\nExperience\nBuilt PyTorch models, 2019 - 2024\n", encoding="utf-8")
+    data = json.loads(run("scan", str(bare), "--job", ML_AD, "--format", "json")[1])
+    assert data["contact"] == {"name": None, "email": None, "phone": None, "location": None, "links": []}
+    assert "\nContact  none found\n" in run("scan", str(bare), "--job", ML_AD)[1]
+
+
 def test_text_report_has_score_breakdown_and_gaps_without_colour() -> None:
     code, out, _ = run("scan", TWO_COL, "--job", ML_AD)
     assert code == 0

@@ -19,6 +19,7 @@ from scanner.letter import check_letter
 from scanner.ranking import row_from_report
 from scanner.records import (
     Check,
+    Contact,
     JobSummary,
     KeywordHit,
     LetterReport,
@@ -77,6 +78,7 @@ def hostile_report() -> Report:
                 Check("fonts", "pass", "standard fonts", "nothing to do")),
         suggestions=(Suggestion("weak_verb", f"Responsible for {EVIL}", f"Led {EVIL}", f"why {EVIL}",
                                 "experience"),),
+        contact=Contact(name=f"Jane {EVIL}", email=f"jane{EVIL}@x.io"),
     )
 
 
