@@ -96,12 +96,13 @@ def letter_to_html(report: LetterReport) -> str:
 
 def batch_to_html(job: Mapping[str, Any], rows: Sequence[BatchRow], errors: Sequence[BatchFailure], *,
                   interrupted: bool = False, reports: Sequence[Report] = (), heading: str | None = None,
-                  intro: str | None = None) -> str:
+                  intro: str | None = None, candidates: bool = True) -> str:
     """A ranked batch table as a self-contained HTML page; sortable by column where JavaScript runs.
 
     ``rows`` must come ranked (best first). ``reports``, when given in the same order as ``rows``, are shown
     below the table with each file name linking to its report. ``heading`` and ``intro`` replace the title
-    and the line about the job ad (for one CV against several ads).
+    and the line about the job ad, and ``candidates=False`` leaves out the name and e-mail columns (for one CV
+    against several ads, where every row is the same candidate).
     """
     components: list[str] = []
     for row in rows:
@@ -110,4 +111,4 @@ def batch_to_html(job: Mapping[str, Any], rows: Sequence[BatchRow], errors: Sequ
                 components.append(name)
     return render_page("batch.html", job=job, rows=rows, errors=errors, interrupted=interrupted,
                        components=components, reports=reports, links=bool(reports), heading=heading,
-                       intro=intro)
+                       intro=intro, candidates=candidates)

@@ -59,17 +59,22 @@ class BatchRow:
     components: tuple[tuple[str, float], ...]
     missing: tuple[str, ...]  # the most important missing keywords
     failing_checks: tuple[str, ...]  # ids of checks that failed
+    name: str | None = None  # the candidate's, as the CV gives it (None where not found)
+    email: str | None = None
 
 
 def row_from_dict(data: dict[str, Any]) -> BatchRow:
     """The row of a report given in the JSON contract's layout."""
     missing = sorted(data["keywords"]["missing"], key=lambda m: (-m["weight"], m["term"]))
+    contact = data.get("contact") or {}  # outputs written before reports had it (--resume) have none
     return BatchRow(
         file=data["file"],
         score=float(data["score"]),
         components=tuple((c["component"], float(c["score"])) for c in data["breakdown"]),
         missing=tuple(m["term"] for m in missing[:TOP_MISSING]),
         failing_checks=tuple(c["id"] for c in data["checks"] if c["status"] == "fail"),
+        name=contact.get("name"),
+        email=contact.get("email"),
     )
 
 
@@ -82,6 +87,8 @@ def row_from_report(report: Report) -> BatchRow:
         components=tuple((c.component, c.score) for c in report.breakdown),
         missing=tuple(m.term for m in missing[:TOP_MISSING]),
         failing_checks=tuple(c.id for c in report.checks if c.status == "fail"),
+        name=report.contact.name,
+        email=report.contact.email,
     )
 
 
@@ -110,14 +117,14 @@ def batch_frame(rows: Iterable[BatchRow], errors: Iterable[BatchFailure] = ()) -
     records: list[dict[str, Any]] = []
     for rank, row in enumerate(ranked, 1):
         parts = dict(row.components)
-        records.append({"file": row.file, "rank": rank, "score": row.score,
+        records.append({"file": row.file, "name": row.name, "email": row.email, "rank": rank, "score": row.score,
                         **{c: parts.get(c, math.nan) for c in components},
                         "missing": "; ".join(row.missing), "failing_checks": "; ".join(row.failing_checks),
                         "error": "", "message": ""})
     for err in sorted(errors, key=lambda e: e.file):
-        records.append({"file": err.file, "rank": None, "score": math.nan, **{c: math.nan for c in components},
+        records.append({"file": err.file, "name": None, "email": None, "rank": None, "score": math.nan, **{c: math.nan for c in components},
                         "missing": "", "failing_checks": "", "error": err.error, "message": err.message})
-    columns = ["file", "rank", "score", *components, "missing", "failing_checks", "error", "message"]
+    columns = ["file", "name", "email", "rank", "score", *components, "missing", "failing_checks", "error", "message"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame["rank"] = frame["rank"].astype("Int64")
     return frame
@@ -173,6 +180,9 @@ def _fmt(value: object) -> str:
     return "" if value is None else str(value)
 
 
+_TEXT_COLUMNS = ("file", "name", "email", "missing", "failing_checks")
+
+
 def _write_markdown(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, interrupted: bool) -> None:
     ok = frame[frame["error"] == ""]
     bad = frame[frame["error"] != ""]
@@ -181,7 +191,7 @@ def _write_markdown(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, in
     fh.write(f"Job ad: `{_cell(job['file'])}`; {len(ok)} ranked, {len(bad)} failed"
              f"{' (interrupted: partial results)' if interrupted else ''}.\n\n")
     fh.write("| " + " | ".join(c.replace("_", " ") for c in cols) + " |\n")
-    fh.write("|" + "|".join("---:" if c not in ("file", "missing", "failing_checks") else "---" for c in cols) + "|\n")
+    fh.write("|" + "|".join("---" if c in _TEXT_COLUMNS else "---:" for c in cols) + "|\n")
     for rec in ok[cols].itertuples(index=False):
         fh.write("| " + " | ".join(_cell(_fmt(v)) for v in rec) + " |\n")
     if len(bad):
@@ -466,7 +476,7 @@ def ads_to_html(cv: str, reports: Sequence[tuple[str, Report]]) -> str:
             for job_file, report in ranked]
     return batch_to_html({"file": cv, "title": None}, rows, (), reports=[r for _, r in ranked],
                          heading=f"{cv} against {len(reports)} job ads",
-                         intro="The ads ranked for this CV, best match first.")
+                         intro="The ads ranked for this CV, best match first.", candidates=False)
 
 
 ADS_RENDERERS: dict[str, Callable[[str, Sequence[tuple[str, Report]]], str]] = {

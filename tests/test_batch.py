@@ -171,13 +171,20 @@ def test_csv_markdown_and_html_tables(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert run("batch", str(folder), "--job", ML_AD, "--out", str(out), "--jobs", "2")[0] == 0
     table = pd.read_csv(out, keep_default_na=False)
-    assert list(table.columns[:4]) == ["file", "rank", "score", "hard_skills"]
+    assert list(table.columns[:6]) == ["file", "name", "email", "rank", "score", "hard_skills"]
     assert {"missing", "failing_checks", "error", "message"} <= set(table.columns)
     ranked = table[table["error"] == ""]
     assert list(ranked["rank"].astype(int)) == [1, 2, 3, 4]
+    # Each candidate as the CV gives them (the same contact details a scan reports); none for failed files.
+    for _, row in ranked.iterrows():
+        contact = json.loads(run("scan", row["file"], "--job", ML_AD, "--format", "json")[1])["contact"]
+        assert (row["name"], row["email"]) == (contact["name"] or "", contact["email"] or "")
+    assert "Leena Varghese" in set(ranked["name"]) and "leena.varghese@example.com" in set(ranked["email"])
+    assert set(table[table["error"] != ""]["name"]) == {""}
     assert set(table[table["error"] != ""]["error"]) == {"CorruptDocument", "EncryptedDocument", "EmptyFile"}
     code, md, _ = run("batch", str(folder), "--job", ML_AD, "--format", "md", "--jobs", "2")
-    assert code == 0 and "| rank |" in md.replace("| file | rank |", "| rank |") and "## Errors" in md
+    assert code == 0 and "| file | name | email | rank | score |" in md and "## Errors" in md
+    assert "| Leena Varghese | leena.varghese@example.com |" in md
     code, page, _ = run("batch", str(folder), "--job", ML_AD, "--format", "html", "--jobs", "2")
     assert code == 0 and page.startswith("<!doctype html>") and page.count("<tr>") == 1 + 4 + 1 + 3
     # Self-contained: nothing loaded from anywhere; the one script (column sorting) is inline.
@@ -191,6 +198,11 @@ def test_scan_many_dataframe(folder: Path) -> None:
     assert frame["rank"][len(GOOD):].isna().all()
     assert frame["score"].iloc[0] >= frame["score"].iloc[3]
     assert set(frame["error"][len(GOOD):]) == {"CorruptDocument", "EncryptedDocument", "EmptyFile"}
+    assert list(frame.columns[:5]) == ["file", "name", "email", "rank", "score"]
+    by_file = frame.set_index(frame["file"].map(lambda f: Path(f).name))
+    assert by_file.loc["cv_data_scientist.docx", ["name", "email"]].tolist() == [
+        "Marcus Oyelaran", "marcus.oyelaran@example.com"]
+    assert by_file.loc["corrupt.pdf", ["name", "email"]].isna().all()
 
 
 def test_run_batch_result_renders_like_the_cli(folder: Path, job: scanner.JobPosting) -> None:
@@ -578,7 +590,7 @@ def test_a_batch_of_no_cvs_warns_and_writes_an_empty_table(tmp_path: Path) -> No
     (empty / "notes.png").write_bytes(b"not a CV")
     code, stdout, err = run("batch", str(empty), "--job", ML_AD)
     assert code == 0 and f"warning: no CVs in {empty}" in err and "0 ranked, 0 failed" in err
-    assert stdout.splitlines() == ["file,rank,score,missing,failing_checks,error,message"]
+    assert stdout.splitlines() == ["file,name,email,rank,score,missing,failing_checks,error,message"]
     code, stdout, err = run("batch", str(FIXTURES / GOOD[2]), "--job", ML_AD)
     assert code == 0 and "warning" not in err and len(stdout.splitlines()) == 2
 
@@ -754,5 +766,10 @@ def test_one_cv_against_several_ads_is_ranked() -> None:
     assert code == 0 and text.index("Senior Machine Learning Engineer") < text.index(Path(DS_AD).name)
     code, md, _ = run("scan", cv, "--job", DS_AD, "--job", ML_AD, "--format", "md")
     assert code == 0 and "| 1 |" in md and "| 2 |" in md
+    code, page, _ = run("scan", cv, "--job", DS_AD, "--job", ML_AD, "--format", "html")
+    table = page.split('id="ranking"')[1].split("</table>")[0]
+    # One candidate in every row: no name and e-mail columns (the reports below the table show the contact).
+    assert code == 0 and "<th data-sort=\"text\">file</th><th data-sort=\"num\">score</th>" in table
+    assert "Leena Varghese" not in table and "Leena Varghese" in page
     code, _, err = run("scan", cv, "--job", DS_AD, "--job", ML_AD, "--fail-under", "99")
     assert code == 1 and "best score" in err
