@@ -181,6 +181,13 @@ def _fmt(value: object) -> str:
 
 
 _TEXT_COLUMNS = ("file", "name", "email", "missing", "failing_checks")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+
+
+def _inert(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe (names and
+    file names come from the CVs, which anyone can write; OWASP's advice against CSV injection)."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
 
 
 def _write_markdown(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, interrupted: bool) -> None:
@@ -210,6 +217,8 @@ def _write(fh: TextIO, fmt: str, job: dict[str, Any], ranked: Sequence[tuple[Bat
         return
     frame = batch_frame([row for row, _ in ranked], errors)
     if fmt == "csv":
+        for column in (*_TEXT_COLUMNS, "error", "message"):
+            frame[column] = frame[column].map(_inert)
         frame.to_csv(fh, index=False, float_format="%.1f", lineterminator="\n")
     elif fmt == "md":
         _write_markdown(fh, job, frame, interrupted)

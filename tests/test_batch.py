@@ -37,7 +37,7 @@ from scanner.batch import (
 from scanner.cache import DocumentCache, document_from_json, document_to_json
 from scanner.cli import main
 from scanner.extract import Limits, extract
-from scanner.ranking import BatchSink, batch_schema, iter_batch_file
+from scanner.ranking import BatchSink, batch_schema, iter_batch_file, row_from_dict
 from scanner.records import JobSummary
 
 ML_AD = str(FIXTURES / "job_ml_engineer.txt")
@@ -189,6 +189,34 @@ def test_csv_markdown_and_html_tables(folder: Path, tmp_path: Path) -> None:
     assert code == 0 and page.startswith("<!doctype html>") and page.count("<tr>") == 1 + 4 + 1 + 3
     # Self-contained: nothing loaded from anywhere; the one script (column sorting) is inline.
     assert "<script src" not in page and page.count("<script>") == 1 and "http" not in page.split("</style>")[1]
+
+
+def test_csv_cells_that_read_as_formulas_stay_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    # File names come from whoever sent the CVs: a spreadsheet would run "=..." or "+..." as a formula.
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "cv_plain.txt", "=HYPERLINK(1).txt")
+    shutil.copy(FIXTURES / "corrupt.pdf", "+SUM(1).pdf")
+    shutil.copy(FIXTURES / "cv_markdown.md", "@cv.md")
+    code, out, _ = run("batch", "=HYPERLINK(1).txt", "+SUM(1).pdf", "@cv.md", "--job", ML_AD)
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert sorted(table["file"]) == ["'+SUM(1).pdf", "'=HYPERLINK(1).txt", "'@cv.md"]
+    failed = table[table["error"] != ""]
+    assert failed["message"].tolist() == ["'+SUM(1).pdf: " + failed["message"].iloc[0].split(": ", 1)[1]]
+    assert "Leena Varghese" in set(table["name"])  # other cells as they are
+    # Only the CSV, which spreadsheets open: JSON and Markdown keep the names as they are.
+    code, md, _ = run("batch", "=HYPERLINK(1).txt", "--job", ML_AD, "--format", "md")
+    assert "| =HYPERLINK(1).txt |" in md
+
+
+def test_a_report_without_contact_gives_empty_name_and_email() -> None:
+    # As in outputs written before reports carried a contact, which --resume reads.
+    report = json.loads(run("scan", str(FIXTURES / "cv_plain.txt"), "--job", ML_AD, "--format", "json")[1])
+    del report["contact"]
+    row = row_from_dict(report)
+    assert (row.name, row.email) == (None, None) and row.score == report["score"]
 
 
 def test_scan_many_dataframe(folder: Path) -> None:
