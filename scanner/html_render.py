@@ -104,6 +104,8 @@ def batch_to_html(job: Mapping[str, Any], rows: Sequence[BatchRow], errors: Sequ
     and the line about the job ad, and ``candidates=False`` leaves out the name and e-mail columns (for one CV
     against several ads, where every row is the same candidate).
     """
+    from .ranking import same_candidate  # ranking imports this module
+
     components: list[str] = []
     for row in rows:
         for name, _ in row.components:
@@ -111,4 +113,4 @@ def batch_to_html(job: Mapping[str, Any], rows: Sequence[BatchRow], errors: Sequ
                 components.append(name)
     return render_page("batch.html", job=job, rows=rows, errors=errors, interrupted=interrupted,
                        components=components, reports=reports, links=bool(reports), heading=heading,
-                       intro=intro, candidates=candidates)
+                       intro=intro, candidates=candidates, same=same_candidate(rows))

@@ -104,6 +104,17 @@ def select(rows: Iterable[BatchRow], *, top: int | None = None, min_score: float
     return ranked[:top] if top is not None else ranked
 
 
+def same_candidate(ranked: Sequence[BatchRow]) -> list[int | None]:
+    """For each ranked row, the rank of the first row above it with the same e-mail address (the same candidate
+    sending a second CV, or the same CV in another format), else None."""
+    first: dict[str, int] = {}
+    out: list[int | None] = []
+    for rank, row in enumerate(ranked, 1):
+        seen = first.setdefault(row.email.casefold(), rank) if row.email else rank
+        out.append(seen if seen != rank else None)
+    return out
+
+
 def batch_frame(rows: Iterable[BatchRow], errors: Iterable[BatchFailure] = ()) -> pandas.DataFrame:
     """The ranked table as a DataFrame; failed files last, without rank or score."""
     import pandas as pd
@@ -115,18 +126,21 @@ def batch_frame(rows: Iterable[BatchRow], errors: Iterable[BatchFailure] = ()) -
             if name not in components:
                 components.append(name)
     records: list[dict[str, Any]] = []
-    for rank, row in enumerate(ranked, 1):
+    for rank, (row, same) in enumerate(zip(ranked, same_candidate(ranked), strict=True), 1):
         parts = dict(row.components)
-        records.append({"file": row.file, "name": row.name, "email": row.email, "rank": rank, "score": row.score,
-                        **{c: parts.get(c, math.nan) for c in components},
+        records.append({"file": row.file, "name": row.name, "email": row.email, "same_as": same, "rank": rank,
+                        "score": row.score, **{c: parts.get(c, math.nan) for c in components},
                         "missing": "; ".join(row.missing), "failing_checks": "; ".join(row.failing_checks),
                         "error": "", "message": ""})
     for err in sorted(errors, key=lambda e: e.file):
-        records.append({"file": err.file, "name": None, "email": None, "rank": None, "score": math.nan, **{c: math.nan for c in components},
+        records.append({"file": err.file, "name": None, "email": None, "same_as": None, "rank": None,
+                        "score": math.nan, **{c: math.nan for c in components},
                         "missing": "", "failing_checks": "", "error": err.error, "message": err.message})
-    columns = ["file", "name", "email", "rank", "score", *components, "missing", "failing_checks", "error", "message"]
+    columns = ["file", "name", "email", "same_as", "rank", "score", *components, "missing", "failing_checks",
+               "error", "message"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame["rank"] = frame["rank"].astype("Int64")
+    frame["same_as"] = frame["same_as"].astype("Int64")
     return frame
 
 
@@ -199,7 +213,8 @@ def _write_markdown(fh: TextIO, job: dict[str, Any], frame: pandas.DataFrame, in
              f"{' (interrupted: partial results)' if interrupted else ''}.\n\n")
     fh.write("| " + " | ".join(c.replace("_", " ") for c in cols) + " |\n")
     fh.write("|" + "|".join("---" if c in _TEXT_COLUMNS else "---:" for c in cols) + "|\n")
-    for rec in ok[cols].itertuples(index=False):
+    shown = ok[cols].astype(object)
+    for rec in shown.where(shown.notna(), None).itertuples(index=False):  # missing values (NaN, NA) as None
         fh.write("| " + " | ".join(_cell(_fmt(v)) for v in rec) + " |\n")
     if len(bad):
         fh.write("\n## Errors\n\n| file | error | message |\n|---|---|---|\n")

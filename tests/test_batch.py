@@ -171,7 +171,7 @@ def test_csv_markdown_and_html_tables(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert run("batch", str(folder), "--job", ML_AD, "--out", str(out), "--jobs", "2")[0] == 0
     table = pd.read_csv(out, keep_default_na=False)
-    assert list(table.columns[:6]) == ["file", "name", "email", "rank", "score", "hard_skills"]
+    assert list(table.columns[:7]) == ["file", "name", "email", "same_as", "rank", "score", "hard_skills"]
     assert {"missing", "failing_checks", "error", "message"} <= set(table.columns)
     ranked = table[table["error"] == ""]
     assert list(ranked["rank"].astype(int)) == [1, 2, 3, 4]
@@ -183,7 +183,7 @@ def test_csv_markdown_and_html_tables(folder: Path, tmp_path: Path) -> None:
     assert set(table[table["error"] != ""]["name"]) == {""}
     assert set(table[table["error"] != ""]["error"]) == {"CorruptDocument", "EncryptedDocument", "EmptyFile"}
     code, md, _ = run("batch", str(folder), "--job", ML_AD, "--format", "md", "--jobs", "2")
-    assert code == 0 and "| file | name | email | rank | score |" in md and "## Errors" in md
+    assert code == 0 and "| file | name | email | same as | rank | score |" in md and "## Errors" in md
     assert "| Leena Varghese | leena.varghese@example.com |" in md
     code, page, _ = run("batch", str(folder), "--job", ML_AD, "--format", "html", "--jobs", "2")
     assert code == 0 and page.startswith("<!doctype html>") and page.count("<tr>") == 1 + 4 + 1 + 3
@@ -211,6 +211,28 @@ def test_csv_cells_that_read_as_formulas_stay_text(tmp_path: Path, monkeypatch: 
     assert "| =HYPERLINK(1).txt |" in md
 
 
+def test_the_same_candidate_twice_points_to_their_best_ranked_cv(tmp_path: Path) -> None:
+    import pandas as pd
+
+    # One CV in three formats (one e-mail address, written in other cases in one copy) and another candidate.
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    for name in ("cv_ml_single_column.pdf", "cv_markdown.md", "cv_data_scientist.docx"):
+        shutil.copy(FIXTURES / name, folder / name)
+    text = (FIXTURES / "cv_plain.txt").read_text(encoding="utf-8")
+    (folder / "cv_plain.txt").write_text(text.replace("leena.varghese@", "Leena.Varghese@"), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert run("batch", str(folder), "--job", ML_AD, "--out", str(out))[0] == 0
+    table = pd.read_csv(out, keep_default_na=False).set_index("file")
+    leena = [str(folder / n) for n in ("cv_ml_single_column.pdf", "cv_markdown.md", "cv_plain.txt")]
+    first = min(int(table.loc[f, "rank"]) for f in leena)
+    assert sorted(map(str, table.loc[leena, "same_as"])) == ["", str(first), str(first)]
+    assert table.loc[str(folder / "cv_data_scientist.docx"), "same_as"] == ""
+    # The HTML table says the same, as "#rank".
+    code, page, _ = run("batch", str(folder), "--job", ML_AD, "--format", "html")
+    assert code == 0 and page.count(f">#{first}</td>") == 2
+
+
 def test_a_report_without_contact_gives_empty_name_and_email() -> None:
     # As in outputs written before reports carried a contact, which --resume reads.
     report = json.loads(run("scan", str(FIXTURES / "cv_plain.txt"), "--job", ML_AD, "--format", "json")[1])
@@ -226,7 +248,7 @@ def test_scan_many_dataframe(folder: Path) -> None:
     assert frame["rank"][len(GOOD):].isna().all()
     assert frame["score"].iloc[0] >= frame["score"].iloc[3]
     assert set(frame["error"][len(GOOD):]) == {"CorruptDocument", "EncryptedDocument", "EmptyFile"}
-    assert list(frame.columns[:5]) == ["file", "name", "email", "rank", "score"]
+    assert list(frame.columns[:6]) == ["file", "name", "email", "same_as", "rank", "score"]
     by_file = frame.set_index(frame["file"].map(lambda f: Path(f).name))
     assert by_file.loc["cv_data_scientist.docx", ["name", "email"]].tolist() == [
         "Marcus Oyelaran", "marcus.oyelaran@example.com"]
@@ -618,7 +640,7 @@ def test_a_batch_of_no_cvs_warns_and_writes_an_empty_table(tmp_path: Path) -> No
     (empty / "notes.png").write_bytes(b"not a CV")
     code, stdout, err = run("batch", str(empty), "--job", ML_AD)
     assert code == 0 and f"warning: no CVs in {empty}" in err and "0 ranked, 0 failed" in err
-    assert stdout.splitlines() == ["file,name,email,rank,score,missing,failing_checks,error,message"]
+    assert stdout.splitlines() == ["file,name,email,same_as,rank,score,missing,failing_checks,error,message"]
     code, stdout, err = run("batch", str(FIXTURES / GOOD[2]), "--job", ML_AD)
     assert code == 0 and "warning" not in err and len(stdout.splitlines()) == 2
 
