@@ -101,8 +101,8 @@ def batch_to_html(job: Mapping[str, Any], rows: Sequence[BatchRow], errors: Sequ
 
     ``rows`` must come ranked (best first). ``reports``, when given in the same order as ``rows``, are shown
     below the table with each file name linking to its report. ``heading`` and ``intro`` replace the title
-    and the line about the job ad, and ``candidates=False`` leaves out the name and e-mail columns (for one CV
-    against several ads, where every row is the same candidate).
+    and the line about the job ad, and ``candidates=False`` leaves out the name, e-mail and "same as" columns (for
+    one CV against several ads, where every row is the same candidate).
     """
     from .ranking import same_candidate  # ranking imports this module
 
@@ -113,4 +113,4 @@ def batch_to_html(job: Mapping[str, Any], rows: Sequence[BatchRow], errors: Sequ
                 components.append(name)
     return render_page("batch.html", job=job, rows=rows, errors=errors, interrupted=interrupted,
                        components=components, reports=reports, links=bool(reports), heading=heading,
-                       intro=intro, candidates=candidates, same=same_candidate(rows))
+                       intro=intro, candidates=candidates, same=same_candidate(rows) if candidates else [])
