@@ -189,8 +189,9 @@ def _cell(text: object) -> str:
 
 
 def _fmt(value: object) -> str:
+    """A Markdown cell's text; missing values come as None (see _write_markdown)."""
     if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.1f}"
+        return f"{value:.1f}"
     return "" if value is None else str(value)
 
 
