@@ -8,6 +8,7 @@ from the shared geometry in :mod:`._layout`, and both engines agree on text and 
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import importlib
 import importlib.util
@@ -16,6 +17,7 @@ import operator
 import re
 import threading
 import warnings
+from collections.abc import Callable, Iterable
 from functools import cache
 from types import ModuleType
 from typing import Any, Literal
@@ -113,8 +115,6 @@ class _Chars:
         self._x = ctypes.c_double()
         self._y = ctypes.c_double()
         self._xy = ctypes.byref(self._x), ctypes.byref(self._y)
-        self._rect = raw.FS_RECTF()
-        self._rect_ref = ctypes.byref(self._rect)
         self._matrix = raw.FS_MATRIX()
         self._matrix_ref = ctypes.byref(self._matrix)
         self._font = ctypes.create_string_buffer(256)
@@ -139,18 +139,24 @@ class _Chars:
         self._origin(self._handle, index, *self._xy)
         return self._x.value, self._y.value
 
-    def boxes(self, start: int, end: int) -> tuple[list[float], list[float], list[float]]:
-        """Lefts, rights and bottoms of the loose boxes of the characters from ``start`` to ``end`` (a box spans
-        origin to origin + advance); one tight loop, as a page has thousands."""
-        get, tp, ref, rect = self._box, self._handle, self._rect_ref, self._rect
+    def boxes(self, count: int) -> tuple[list[float], list[float], list[float]]:
+        """Lefts, rights and bottoms of the loose boxes of the page's first ``count`` characters (a box spans
+        origin to origin + advance).
+
+        A page has thousands of characters: ``map`` makes the calls from C, each into its own slot of a shared
+        buffer, and the buffer is read back as one list of floats, so no Python code runs per character.
+        """
+        refs, view = _box_buffer(self.c)
         lefts: list[float] = []
         rights: list[float] = []
         bottoms: list[float] = []
-        for index in range(start, end):
-            get(tp, index, ref)
-            lefts.append(rect.left)
-            rights.append(rect.right)
-            bottoms.append(rect.bottom)
+        for first in range(0, count, _CHUNK):
+            n = min(_CHUNK, count - first)
+            _drain(map(self._box, itertools.repeat(self._handle, n), range(first, first + n), refs))
+            values = view[: 4 * n].tolist()  # left, top, right, bottom of each character in turn
+            lefts += values[0::4]
+            rights += values[2::4]
+            bottoms += values[3::4]
         return lefts, rights, bottoms
 
     def style(self, index: int) -> tuple[str | None, tuple[float, float, float, float], float]:
@@ -168,6 +174,20 @@ class _Chars:
         if name is None:
             name = self._names[raw] = SUBSET.sub("", raw.decode("latin-1").strip())
         return name or None, matrix, size
+
+
+_CHUNK = 4096  # characters whose boxes are fetched at a time
+# Runs an iterator to its end, keeping nothing.
+_drain: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend
+
+
+@cache
+def _box_buffer(raw: ModuleType) -> tuple[list[Any], memoryview[float]]:
+    """A pointer to each of ``_CHUNK`` rectangles, and their floats (made once per process, used under this
+    module's lock; the pointers and the view keep the buffer alive)."""
+    rects = (raw.FS_RECTF * _CHUNK)()
+    size = ctypes.sizeof(raw.FS_RECTF)
+    return [ctypes.byref(rects, i * size) for i in range(_CHUNK)], memoryview(rects).cast("B").cast("f")
 
 
 @cache
@@ -204,6 +224,7 @@ def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragmen
     """The page's upright text as fragments, and its rotated text."""
     fragments: list[Fragment] = []
     rotated: list[str] = []
+    boxes = chars.boxes(len(text))
     for start, end in _runs(chars, text):
         # The font, matrix and size a run starts in: a call per character would cost more time.
         name, (a, b, c, d), size = chars.style(start)
@@ -212,16 +233,18 @@ def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragmen
         if not (a > 0 and d > 0 and abs(b) < 0.1 * a and abs(c) < 0.1 * d):
             rotated.append(text[start:end].strip())
             continue
-        _pieces(fragments, chars, text, start, end, abs(size * d) or 1.0)
+        _pieces(fragments, chars, text, start, end, abs(size * d) or 1.0, boxes)
     return fragments, rotated
 
 
-def _pieces(out: list[Fragment], chars: _Chars, text: str, start: int, end: int, size: float) -> None:
+def _pieces(out: list[Fragment], chars: _Chars, text: str, start: int, end: int, size: float,
+            boxes: tuple[list[float], list[float], list[float]]) -> None:
     """Add a run's fragments to ``out``: cut the run where its characters do not follow one another
     (over-prints, baseline jumps, gaps that the shared geometry judges), and put a space where a gap is wider
     than the run's usual one by a word space (PDFium sets words drawn apart side by side without a space of its
     own when the gap is small)."""
-    lefts, rights, bottoms = chars.boxes(start, end)
+    page_lefts, page_rights, page_bottoms = boxes
+    lefts, rights, bottoms = page_lefts[start:end], page_rights[start:end], page_bottoms[start:end]
     # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
     # Nearly always the right edges never go back, and each pen is the character's own edge.
     pens = rights if _rising(rights) else list(itertools.accumulate(rights, max))
