@@ -87,20 +87,22 @@ def resolve_engine(engine: str) -> Literal["pypdf", "pdfium"]:
 # --- one page ---------------------------------------------------------------------------------------------
 
 
-def _unchecked(function: Any) -> Any:
+def _unchecked(function: Any, *, result: bool = True) -> Any:
     """The same PDFium function without ctypes' per-call argument conversion (its declared ``argtypes``), called
-    with the GIL held.
+    with the GIL held; without ``result``, its result is not converted either (returned as None).
 
     A page has thousands of characters and each takes a few calls, so the conversion was half of their cost.
     Callers pass only ``c_void_p`` handles, ``int`` indexes and ``byref`` out-parameters, which ctypes passes
-    unconverted exactly as declared; the result type stays the declared one. These functions only read the text
-    page and return at once (PDFium runs under this module's lock anyway), so releasing and taking back the GIL
-    around each call, a tenth of its cost, buys nothing.
+    unconverted exactly as declared. These functions only read the text page and return at once (PDFium runs
+    under this module's lock anyway), so releasing and taking back the GIL around each call, a tenth of its
+    cost, buys nothing.
     """
     address = ctypes.cast(function, ctypes.c_void_p).value
     if not address:  # pypdfium2 resolves every symbol as it loads the library: only a broken install gets here
         raise ImportError(f"PDFium's {getattr(function, '__name__', 'function')} is not loaded")
-    return ctypes.PYFUNCTYPE(function.restype)(address)
+    # Without a result type ctypes skips a table search and an int object per call; the function's int result
+    # comes back in a register (on every platform PDFium ships for), which a caller expecting none just ignores.
+    return ctypes.PYFUNCTYPE(function.restype if result else None)(address)
 
 
 class _Chars:
@@ -192,10 +194,11 @@ def _box_buffer(raw: ModuleType) -> tuple[list[Any], memoryview[float]]:
 
 @cache
 def _fast_bindings(raw: ModuleType) -> tuple[Any, ...]:
-    """The per-character functions of :class:`_Chars`, unchecked (made once per process)."""
-    return tuple(_unchecked(f) for f in (raw.FPDFText_IsGenerated, raw.FPDFText_GetCharOrigin,
-                                         raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix,
-                                         raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo))
+    """The per-character functions of :class:`_Chars`, unchecked (made once per process); the origin and box
+    functions' results (whether the index was valid: the indexes asked for always are) are not wanted."""
+    return (_unchecked(raw.FPDFText_IsGenerated), _unchecked(raw.FPDFText_GetCharOrigin, result=False),
+            _unchecked(raw.FPDFText_GetLooseCharBox, result=False), _unchecked(raw.FPDFText_GetMatrix),
+            _unchecked(raw.FPDFText_GetFontSize), _unchecked(raw.FPDFText_GetFontInfo))
 
 
 def _runs(chars: _Chars, text: str) -> list[tuple[int, int]]:
