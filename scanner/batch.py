@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from .cache import DocumentCache, analysis_version
-from .errors import ScannerError, ScanTimeoutError, SettingsError
+from .errors import NotACVError, ScannerError, ScanTimeoutError, SettingsError
 from .extract import extract
 from .extract.limits import time_limit
 from .extract.pdfium import resolve_engine
-from .pipeline import ScanSettings, analyse_cv, scan_document
+from .pipeline import ScanSettings, analyse_cv, is_job_ad, scan_document
 from .records import CVAnalysis, Document, JobPosting, JobSummary, Report
 from .render import compact_json, to_dict
 from .structure import current_month
@@ -258,6 +258,9 @@ def _scan_file(path: str, ctx: _Context | None = None) -> Outcome:
     try:
         with _time_limit(ctx.timeout, path):
             doc, analysis = _extract(path, ctx)
+            if is_job_ad(doc, ctx.job):  # a copy of the ad among the CVs would match every keyword and top the table
+                raise NotACVError("the file holds the job ad's own text, not a CV, so it is not ranked.", path=path,
+                                  fix="take the job ad out of the CVs' folder (give it only as --job).")
             report = scan_document(doc, ctx.job, taxonomy=ctx.taxonomy, settings=ctx.settings, analysis=analysis)
         if ctx.as_text:
             return ReportText(report.file, report.score, compact_json(to_dict(report)))

@@ -95,6 +95,10 @@ class CorruptDocumentError(InputError):
     """The file claims a format but cannot be parsed."""
 
 
+class NotACVError(InputError):
+    """The file is not a CV: in a batch, a copy of the job ad itself among the CVs."""
+
+
 class ScanTimeoutError(LimitExceededError):
     """A file took longer than the per-file time limit and was stopped."""
 

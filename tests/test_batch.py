@@ -823,3 +823,32 @@ def test_one_cv_against_several_ads_is_ranked() -> None:
     assert "Leena Varghese" not in table and "Leena Varghese" in page
     code, _, err = run("scan", cv, "--job", DS_AD, "--job", ML_AD, "--fail-under", "99")
     assert code == 1 and "best score" in err
+
+
+def test_a_copy_of_the_ad_among_the_cvs_is_an_error_row_not_the_best_candidate(tmp_path: Path) -> None:
+    cvs = tmp_path / "cvs"
+    cvs.mkdir()
+    for name in ("cv_plain.txt", "cv_ml_single_column.pdf", "job_ml_engineer.pdf", "job_ml_engineer.docx"):
+        shutil.copy(FIXTURES / name, cvs / name)
+    # A CV with the whole ad pasted into it (keyword stuffing) is still a CV: it has words of its own.
+    stuffed = (FIXTURES / "cv_plain.txt").read_text(encoding="utf-8") + "\n" + Path(ML_AD).read_text(encoding="utf-8")
+    (cvs / "cv_stuffed.txt").write_text(stuffed, encoding="utf-8")
+    out = tmp_path / "ranked.json"
+    code, _, err = run("batch", str(cvs), "--job", ML_AD, "--format", "json", "--out", str(out))
+    assert code == 0 and "3 ranked, 2 failed" in err
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(Path(r["file"]).name for r in data["results"]) == [
+        "cv_ml_single_column.pdf", "cv_plain.txt", "cv_stuffed.txt"]
+    assert [(Path(e["file"]).name, e["error"]) for e in data["errors"]] == [
+        ("job_ml_engineer.docx", "NotACV"), ("job_ml_engineer.pdf", "NotACV")]
+    assert all("the job ad's own text" in e["message"] and "out of the CVs' folder" in e["message"]
+               for e in data["errors"])
+
+
+def test_is_job_ad_tells_the_ad_from_cvs_written_for_it(job: scanner.JobPosting) -> None:
+    from scanner.pipeline import is_job_ad
+
+    assert is_job_ad(scanner.extract(FIXTURES / "job_ml_engineer.pdf"), job)
+    assert is_job_ad(scanner.extract(FIXTURES / "job_ml_engineer.docx"), job)
+    for name in ("cv_ml_single_column.pdf", "cv_ml_two_column.pdf", "cv_plain.txt", "job_data_scientist.txt"):
+        assert not is_job_ad(scanner.extract(FIXTURES / name), job), name
