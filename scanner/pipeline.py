@@ -167,9 +167,10 @@ def _ad_words(job: JobPosting) -> frozenset[str]:
 def is_job_ad(doc: Document, job: JobPosting) -> bool:
     """Whether ``doc`` holds the job ad's own text (at least 90% of the ad's distinct words are the document's,
     and of the document's the ad's) rather than a CV. A CV with the ad pasted into it holds words of its own."""
-    if not 0.5 <= len(doc.full_text) / max(len(job.text), 1) <= 2.0:  # most CVs: no need to look at words
+    text = doc.full_text  # a property that joins the header and footer text to the body: read once
+    if not 0.5 <= len(text) / max(len(job.text), 1) <= 2.0:  # most CVs: no need to look at words
         return False
-    ad, own = _ad_words(job), word_keys(doc.full_text)
+    ad, own = _ad_words(job), word_keys(text)
     shared = len(ad & own)
     return bool(ad) and shared >= _SAME_WORDS * len(ad) and shared >= _SAME_WORDS * len(own)
 
