@@ -10,7 +10,7 @@ against text that is itself another known term ("Airflow" is not a misspelt "MLf
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -99,11 +99,27 @@ def _case_ok(entry: IndexEntry, tokens: Sequence[Token], line: str, all_tokens: 
     return True
 
 
+# "Others" in a skill ("mentor others", "train others") is whoever a CV names: a word for people at most three
+# words after the verb, in the same clause, with no preposition or conjunction between ("mentored two junior
+# engineers", "trained the new hires"; not "trained models for engineers").
+_PEOPLE = frozenset(word_key(w) for w in (
+    "others", "colleagues", "engineers", "developers", "juniors", "interns", "students", "trainees", "apprentices",
+    "graduates", "hires", "members", "teammates", "peers", "staff", "employees", "scientists", "analysts",
+    "researchers", "people", "reports", "team", "teams", "mentees", "newcomers", "contributors", "volunteers",
+    "learners", "pupils", "children", "individuals", "clients", "customers", "stakeholders", "managers"))
+_PEOPLE_GAP = 3
+_PEOPLE_STOPS = _JOINERS - {"the", "a", "an", "of"}  # "trained the new hires", "mentoring of juniors"
+_CLAUSE_ENDS = frozenset(",;:.()|/")
+
+
 def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occurrence]]:
-    """Every occurrence of every taxonomy term in the lines, keyed by term name (longest match wins)."""
+    """Every occurrence of every taxonomy term in the lines, keyed by term name (longest match wins); a term
+    whose object is "others" also where a line names the people (see :attr:`Taxonomy.people_phrases`)."""
     found: dict[str, list[Occurrence]] = {}
     index = taxonomy.index
     starts = index.spans  # the first tokens of keys: most tokens start none, and are passed over here
+    people = taxonomy.people_phrases
+    verbs = {key[0] for key in people}
     for ln, line in enumerate(lines):
         if not line.strip():
             continue
@@ -132,7 +148,43 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
                 step = n
                 break
             i += step
+        if verbs and not verbs.isdisjoint(keys):
+            _people_objects(found, people, ln, toks, keys, norm)
     return found
+
+
+def _people_objects(found: dict[str, list[Occurrence]], people: Mapping[tuple[str, ...], tuple[Term, ...]],
+                    ln: int, toks: Sequence[Token], keys: Sequence[str], norm: str) -> None:
+    """Add the line's "<verb> <people>" occurrences of terms whose object is "others", once per term and line
+    (a line that says "mentor others" itself has its occurrence already)."""
+    longest = max(map(len, people))
+    for i in range(len(keys)):
+        for n in range(min(longest, len(keys) - i), 0, -1):
+            terms = people.get(tuple(keys[i : i + n]))
+            if terms:
+                break
+        else:
+            continue
+        last = _people_word(toks, keys, norm, i + n)
+        if last is None:
+            continue
+        surface = line_surface(norm, toks[i : last + 1])
+        for term in terms:
+            occs = found.setdefault(term.name, [])
+            if not any(o.line == ln for o in occs):
+                occs.append(Occurrence(term, ln, "alias", surface))
+
+
+def _people_word(toks: Sequence[Token], keys: Sequence[str], norm: str, first: int) -> int | None:
+    """The index of the word for people that the verb ending before token ``first`` takes as its object, if any."""
+    for j in range(first, min(first + _PEOPLE_GAP + 1, len(keys))):
+        if not _CLAUSE_ENDS.isdisjoint(norm[toks[j - 1].end : toks[j].start]):
+            return None
+        if keys[j] in _PEOPLE:
+            return j
+        if keys[j] in _PEOPLE_STOPS:
+            return None
+    return None
 
 
 def line_surface(norm_line: str, span: Sequence[Token]) -> str:

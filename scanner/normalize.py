@@ -154,6 +154,25 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(word_key(w.casefold()) for w in _TOKEN.findall(normalize_line(phrase)))
 
 
+# Verbs of the taxonomy's "... others" skills whose past or participle is not made with -ed.
+_IRREGULAR = {"teach": ("taught",), "give": ("gave", "given"), "lead": ("led",), "speak": ("spoke", "spoken"),
+              "show": ("shown",), "take": ("took", "taken"), "make": ("made",)}
+
+
+def verb_inflections(verb: str) -> tuple[str, ...]:
+    """A folded verb and the forms a CV writes it in ("mentor": "mentors", "mentored", "mentoring"). Regular
+    forms are made by rule, with the doubled final consonant too ("plan": "planned"): a form no English word
+    has matches nothing."""
+    forms = [verb, verb + "s", verb + "es", *_IRREGULAR.get(verb, ())]
+    if verb.endswith("e"):
+        forms += [verb + "d", verb[:-1] + "ing"]
+    elif len(verb) > 1 and verb[-1] == "y" and verb[-2] not in "aeiou":
+        forms += [verb[:-1] + "ied", verb[:-1] + "ies", verb + "ing"]
+    else:
+        forms += [verb + "ed", verb + "ing", verb + verb[-1:] + "ed", verb + verb[-1:] + "ing"]
+    return tuple(dict.fromkeys(forms))
+
+
 def word_keys(text: str) -> set[str]:
     """The matching keys of the text's tokens: ``{t.key for t in tokenize(text)}`` without making the tokens
     (for a whole CV those cost about a tenth of a scan), each distinct word keyed once."""

@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import FileMissingError, TaxonomyError, TaxonomyProblem
-from .normalize import fold, phrase_key, tokenize
+from .normalize import fold, phrase_key, tokenize, verb_inflections, word_key
 
 HEADER = ("term", "category", "aliases", "flags")
 FLAGS = frozenset({"case", "nofuzzy", "off"})
@@ -309,6 +309,26 @@ class Taxonomy:
         primary = {k: tuple(v) for k, v in index.items()}
         self.index = TermIndex(primary, general, self._removed | frozenset(self._by_name))
         self.max_tokens = max([*(len(k) for k in primary), general.max_tokens if general is not None else 1])
+
+    @functools.cached_property
+    def people_phrases(self) -> Mapping[tuple[str, ...], tuple[Term, ...]]:
+        """Keys of the verb phrases of the primary terms' forms whose object is "others" ("mentor others",
+        "give advice to others"), one per inflection of the verb ("mentored", "mentoring" ...), with their terms.
+
+        A CV names the people: "mentored two junior engineers" is "mentor others" (see
+        :func:`~scanner.matching.find_terms`). The general layer's terms are not searched this way: an ad's
+        own terms (the primary terms of the taxonomy a CV is matched with) are.
+        """
+        phrases: dict[tuple[str, ...], dict[Term, None]] = {}
+        for term in self.terms:
+            for form in term.forms:
+                key = phrase_key(form)
+                if len(key) < 2 or key[-1] != "other" or term.case_sensitive:
+                    continue
+                verb = fold(form).split()[0]
+                for inflected in verb_inflections(verb):
+                    phrases.setdefault((word_key(inflected), *key[1:-1]), {})[term] = None
+        return {k: tuple(v) for k, v in phrases.items()}
 
     def __bool__(self) -> bool:
         return True  # never empty in the sense that matters, and len() of the general layer is not free

@@ -17,6 +17,7 @@ from scanner.normalize import (
     singular,
     tokenize,
     us_spelling,
+    verb_inflections,
     word_keys,
 )
 from scanner.taxonomy import Taxonomy, Term, builtin_taxonomy
@@ -149,3 +150,36 @@ def test_index_scales_by_lookup_not_by_phrase_count() -> None:
     big = Taxonomy([Term(f"tool{i} suite", "mlops") for i in range(20000)] + [Term("Needle", "mlops")])
     hits = find_terms(["we use needle and tool19999 suite daily"], big)
     assert set(hits) == {"Needle", "tool19999 suite"}
+
+
+_MENTOR = Term("advise others", "skill", ("mentor others", "give advice to others"))
+
+
+@pytest.mark.parametrize("text", [
+    "Mentored two junior engineers on PyTorch.",
+    "Mentoring the new hires.",
+    "Mentors three data scientists",
+    "Gave advice to junior colleagues",
+    "Mentor others",
+])
+def test_a_skill_of_others_matches_where_the_cv_names_the_people(text: str) -> None:
+    found = find_terms([text], Taxonomy([_MENTOR]))
+    assert [(o.term.name, o.line) for o in found.get("advise others", [])] == [("advise others", 0)]
+
+
+@pytest.mark.parametrize("text", [
+    "Mentor to three engineers",  # a noun, with a preposition before the people
+    "Mentored models for engineers",  # the people are not the object
+    "Mentored projects, engineers later joined",  # another clause
+    "Mentored five large new language models",  # no people within three words
+    "Advised on pricing",
+])
+def test_a_skill_of_others_needs_people_as_its_object(text: str) -> None:
+    assert "advise others" not in find_terms([text], Taxonomy([_MENTOR]))
+
+
+def test_verb_inflections() -> None:
+    assert {"mentors", "mentored", "mentoring"} <= set(verb_inflections("mentor"))
+    assert {"advised", "advising", "advises"} <= set(verb_inflections("advise"))
+    assert {"taught", "teaching"} <= set(verb_inflections("teach"))
+    assert {"planned", "planning"} <= set(verb_inflections("plan"))
