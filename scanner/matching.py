@@ -9,6 +9,7 @@ against text that is itself another known term ("Airflow" is not a misspelt "MLf
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,14 +103,20 @@ def _case_ok(entry: IndexEntry, tokens: Sequence[Token], line: str, all_tokens: 
 # "Others" in a skill ("mentor others", "train others") is whoever a CV names: a word for people at most three
 # words after the verb, in the same clause, with no preposition or conjunction between ("mentored two junior
 # engineers", "trained the new hires"; not "trained models for engineers").
-_PEOPLE = frozenset(word_key(w) for w in (
+_PEOPLE = (
     "others", "colleagues", "engineers", "developers", "juniors", "interns", "students", "trainees", "apprentices",
     "graduates", "hires", "members", "teammates", "peers", "staff", "employees", "scientists", "analysts",
     "researchers", "people", "reports", "team", "teams", "mentees", "newcomers", "contributors", "volunteers",
-    "learners", "pupils", "children", "individuals", "clients", "customers", "stakeholders", "managers"))
+    "learners", "pupils", "children", "individuals", "clients", "customers", "stakeholders", "managers")
 _PEOPLE_GAP = 3
 _PEOPLE_STOPS = _JOINERS - {"the", "a", "an", "of"}  # "trained the new hires", "mentoring of juniors"
 _CLAUSE_ENDS = frozenset(",;:.()|/")
+
+
+@functools.cache
+def _people_keys() -> frozenset[str]:
+    # Keyed at first use, not at import: keys need the spelling table, which importing the package does not load.
+    return frozenset(word_key(w) for w in _PEOPLE)
 
 
 def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occurrence]]:
@@ -177,10 +184,11 @@ def _people_objects(found: dict[str, list[Occurrence]], people: Mapping[tuple[st
 
 def _people_word(toks: Sequence[Token], keys: Sequence[str], norm: str, first: int) -> int | None:
     """The index of the word for people that the verb ending before token ``first`` takes as its object, if any."""
+    people = _people_keys()
     for j in range(first, min(first + _PEOPLE_GAP + 1, len(keys))):
         if not _CLAUSE_ENDS.isdisjoint(norm[toks[j - 1].end : toks[j].start]):
             return None
-        if keys[j] in _PEOPLE:
+        if keys[j] in people:
             return j
         if keys[j] in _PEOPLE_STOPS:
             return None
