@@ -127,6 +127,7 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
     starts = index.spans  # the first tokens of keys: most tokens start none, and are passed over here
     people = taxonomy.people_phrases
     verbs = {key[0] for key in people}
+    longest = max(map(len, people), default=0)
     for ln, line in enumerate(lines):
         if not line.strip():
             continue
@@ -156,15 +157,14 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
                 break
             i += step
         if verbs and not verbs.isdisjoint(keys):
-            _people_objects(found, people, ln, toks, keys, norm)
+            _people_objects(found, people, longest, ln, toks, keys, norm)
     return found
 
 
 def _people_objects(found: dict[str, list[Occurrence]], people: Mapping[tuple[str, ...], tuple[Term, ...]],
-                    ln: int, toks: Sequence[Token], keys: Sequence[str], norm: str) -> None:
+                    longest: int, ln: int, toks: Sequence[Token], keys: Sequence[str], norm: str) -> None:
     """Add the line's "<verb> <people>" occurrences of terms whose object is "others", once per term and line
-    (a line that says "mentor others" itself has its occurrence already)."""
-    longest = max(map(len, people))
+    (a line that says "mentor others" itself has its occurrence already); ``longest``: the longest key's length."""
     for i in range(len(keys)):
         for n in range(min(longest, len(keys) - i), 0, -1):
             terms = people.get(tuple(keys[i : i + n]))
