@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .matching import find_terms, join_wrapped
-from .normalize import key_words, lacks_words, line_cache
+from .normalize import IRREGULAR_PAST, key_words, lacks_words, line_cache
 from .records import CVStructure, Document, JobPosting, KeywordHit, LogicalLine, MissingKeyword, Suggestion
 from .scoring import WEIGHTS
 from .taxonomy import SOFT, Taxonomy, load_taxonomy
@@ -72,13 +72,6 @@ _NUMBER_WORDS = frozenset({
 })  # fmt: skip
 # Buzzwords that are ordinary technical words outside a summary ("dynamic pricing", "diverse datasets").
 _SUMMARY_ONLY = frozenset({"dynamic", "disruptive", "diverse", "visionary"})
-_IRREGULAR_PAST = {
-    "build": "built", "rebuild": "rebuilt", "lead": "led", "run": "ran", "write": "wrote", "drive": "drove",
-    "win": "won", "teach": "taught", "grow": "grew", "cut": "cut", "oversee": "oversaw", "make": "made",
-    "troubleshoot": "troubleshot", "take": "took", "give": "gave", "keep": "kept", "hold": "held",
-    "bring": "brought", "send": "sent", "set": "set", "sell": "sold", "speak": "spoke", "meet": "met",
-    "find": "found", "buy": "bought", "think": "thought", "begin": "began", "do": "did", "see": "saw",
-}  # fmt: skip
 # Common CV verbs that are not in action_verbs.txt, so that tense fixes know their past form.
 _EXTRA_PAST = ("Prepared", "Communicated", "Ensured", "Arranged", "Provided", "Supported", "Assisted",
                "Handled", "Processed", "Served", "Answered", "Greeted", "Tracked", "Scheduled", "Updated",
@@ -150,7 +143,7 @@ def _past_of() -> dict[str, str]:
             continue
         for base in bases:
             table.setdefault(base, past)
-    table.update(_IRREGULAR_PAST)
+    table.update(IRREGULAR_PAST)
     third = {}
     for base, past in table.items():
         if base.endswith("y") and base[-2:-1] not in "aeiou":
@@ -579,7 +572,7 @@ def _tense_lines(lines: Sequence[CVLine], structure: CVStructure) -> set[int]:
 
     def is_past(w: str) -> bool:
         lw = w.lower()
-        return lw in action_verbs() or lw in _IRREGULAR_PAST.values() or (lw.endswith("ed") and len(lw) > 4)
+        return lw in action_verbs() or lw in IRREGULAR_PAST.values() or (lw.endswith("ed") and len(lw) > 4)
 
     def is_present(w: str) -> bool:
         lw = w.lower()

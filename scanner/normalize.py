@@ -154,16 +154,23 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(word_key(w.casefold()) for w in _TOKEN.findall(normalize_line(phrase)))
 
 
-# Verbs of the taxonomy's "... others" skills whose past or participle is not made with -ed.
-_IRREGULAR = {"teach": ("taught",), "give": ("gave", "given"), "lead": ("led",), "speak": ("spoke", "spoken"),
-              "show": ("shown",), "take": ("took", "taken"), "make": ("made",)}
+# Verbs whose past tense is not made with -ed (the tense fixes of advice and the inflections below use it).
+IRREGULAR_PAST = {
+    "build": "built", "rebuild": "rebuilt", "lead": "led", "run": "ran", "write": "wrote", "drive": "drove",
+    "win": "won", "teach": "taught", "grow": "grew", "cut": "cut", "oversee": "oversaw", "make": "made",
+    "troubleshoot": "troubleshot", "take": "took", "give": "gave", "keep": "kept", "hold": "held",
+    "bring": "brought", "send": "sent", "set": "set", "sell": "sold", "speak": "spoke", "meet": "met",
+    "find": "found", "buy": "bought", "think": "thought", "begin": "began", "do": "did", "see": "saw",
+}  # fmt: skip
+# Past participles that differ from the past tense above, of the verbs of the taxonomy's "... others" skills.
+_PARTICIPLE = {"give": "given", "speak": "spoken", "show": "shown", "take": "taken"}
 
 
 def verb_inflections(verb: str) -> tuple[str, ...]:
     """A folded verb and the forms a CV writes it in ("mentor": "mentors", "mentored", "mentoring"). Regular
     forms are made by rule, with the doubled final consonant too ("plan": "planned"): a form no English word
     has matches nothing."""
-    forms = [verb, verb + "s", verb + "es", *_IRREGULAR.get(verb, ())]
+    forms = [verb, verb + "s", verb + "es", *(f for f in (IRREGULAR_PAST.get(verb), _PARTICIPLE.get(verb)) if f)]
     if verb.endswith("e"):
         forms += [verb + "d", verb[:-1] + "ing"]
     elif len(verb) > 1 and verb[-1] == "y" and verb[-2] not in "aeiou":
