@@ -209,58 +209,81 @@ def _runs(chars: _Chars, text: str) -> list[tuple[int, int]]:
     """
     runs: list[tuple[int, int]] = []
     start = 0
-    generated = chars.generated
+    generated, handle = chars._generated, chars._handle
+    search = _TEXT.search
     for found in _SPACE.finditer(text):
         index = found.start()
-        if text[index] in "\r\n" or generated(index):
-            first = _TEXT.search(text, start, index)
+        if text[index] in "\r\n" or generated(handle, index) == 1:
+            first = search(text, start, index)
             if first is not None:
                 runs.append((first.start(), index))
             start = index + 1
-    first = _TEXT.search(text, start)
+    first = search(text, start)
     if first is not None:
         runs.append((first.start(), len(text)))
     return runs
 
 
 def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragment], list[str]]:
-    """The page's upright text as fragments, and its rotated text."""
+    """The page's upright text as fragments, and its rotated text.
+
+    A run is cut where its characters do not follow one another (over-prints, baseline jumps, gaps that the
+    shared geometry judges), and a space is put where a gap is wider than the run's usual one by a word space
+    (PDFium sets words drawn apart side by side without a space of its own when the gap is small). Most runs
+    have neither, and are one fragment: that case is worked out here, the rest by :func:`_cut`.
+    """
     fragments: list[Fragment] = []
     rotated: list[str] = []
-    boxes = chars.boxes(len(text))
+    page_lefts, page_rights, page_bottoms = chars.boxes(len(text))
+    # The per-run calls of _Chars.style and .origin, inlined: a page has hundreds of runs.
+    handle, names, font, font_args = chars._handle, chars._names, chars._font, chars._font_args
+    get_matrix, get_size, font_info, origin = chars._get_matrix, chars._size, chars._font_info, chars._origin
+    m, matrix_ref, y_cell, xy = chars._matrix, chars._matrix_ref, chars._y, chars._xy
+    room = len(font)
+    add, sub, accumulate = fragments.append, operator.sub, itertools.accumulate
     for start, end in _runs(chars, text):
         # The font, matrix and size a run starts in: a call per character would cost more time.
-        name, (a, b, c, d), size = chars.style(start)
-        if name:
-            fonts.add(name)
+        a, b, c, d = (m.a, m.b, m.c, m.d) if get_matrix(handle, start, matrix_ref) else (1.0, 0.0, 0.0, 1.0)
+        size = float(get_size(handle, start))
+        if 0 < font_info(handle, start, *font_args) <= room:
+            raw = font.value
+            name = names.get(raw)
+            if name is None:
+                name = names[raw] = SUBSET.sub("", raw.decode("latin-1").strip())
+            if name:
+                fonts.add(name)
         if not (a > 0 and d > 0 and abs(b) < 0.1 * a and abs(c) < 0.1 * d):
             rotated.append(text[start:end].strip())
             continue
-        _pieces(fragments, chars, text, start, end, abs(size * d) or 1.0, boxes)
+        size = abs(size * d) or 1.0
+        if end - start > 1:
+            lefts, rights, bottoms = page_lefts[start:end], page_rights[start:end], page_bottoms[start:end]
+            # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's
+            # edge. Nearly always the right edges never go back, and each pen is the character's own edge.
+            pens = rights if _rising(rights) else list(accumulate(rights, max))
+            steps = list(map(sub, lefts[1:], pens))  # each character's gap, while nothing is cut
+            gaps = sorted(steps)
+            usual = min(gaps[len(gaps) // 2], 0.0)
+            if not (gaps[-1] <= 0.12 * size and gaps[-1] - usual <= 0.1 * size and gaps[0] >= -0.3 * size
+                    and (bottoms.count(bottoms[0]) == len(bottoms)  # one baseline: no jump
+                         or max(map(abs, map(sub, bottoms[1:], bottoms))) <= 0.3 * size)):
+                _cut(fragments, chars, text, start, lefts, rights, bottoms, pens, usual, size)
+                continue
+            x1 = pens[-1]
+        else:
+            x1 = page_rights[start]
+        # One fragment, the whole run (which starts at a character that is not white space).
+        origin(handle, start, *xy)
+        x0 = page_lefts[start]
+        add(Fragment(text[start:end].rstrip(), x0, max(x0, x1), y_cell.value, size))
     return fragments, rotated
 
 
-def _pieces(out: list[Fragment], chars: _Chars, text: str, start: int, end: int, size: float,
-            boxes: tuple[list[float], list[float], list[float]]) -> None:
-    """Add a run's fragments to ``out``: cut the run where its characters do not follow one another
-    (over-prints, baseline jumps, gaps that the shared geometry judges), and put a space where a gap is wider
-    than the run's usual one by a word space (PDFium sets words drawn apart side by side without a space of its
-    own when the gap is small)."""
-    page_lefts, page_rights, page_bottoms = boxes
-    lefts, rights, bottoms = page_lefts[start:end], page_rights[start:end], page_bottoms[start:end]
-    # The pen after each character; a ligature PDFium splits into letters ends at its widest letter's edge.
-    # Nearly always the right edges never go back, and each pen is the character's own edge.
-    pens = rights if _rising(rights) else list(itertools.accumulate(rights, max))
-    steps = list(map(operator.sub, lefts[1:], pens))  # each character's gap, while nothing is cut
-    gaps = sorted(steps)
-    usual = min(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
+def _cut(out: list[Fragment], chars: _Chars, text: str, start: int, lefts: list[float], rights: list[float],
+         bottoms: list[float], pens: list[float], usual: float, size: float) -> None:
+    """Add the fragments of a run that is cut or has a space put in (see :func:`_read_chars`); ``lefts``,
+    ``rights`` and ``bottoms`` are its characters', ``pens`` the pen after each, ``usual`` its usual gap."""
     wide, overlap, jump, word = 0.12 * size, -0.3 * size, 0.3 * size, 0.1 * size
-    if not steps or (gaps[-1] <= wide and gaps[-1] - usual <= word and gaps[0] >= overlap
-                     and (bottoms.count(bottoms[0]) == len(bottoms)  # one baseline: no jump
-                          or max(map(abs, map(operator.sub, bottoms[1:], bottoms))) <= jump)):
-        # Most runs: no gap to cut at or to put a space in (the loop below would only copy the characters).
-        _add(out, chars, text[start:end], start, lefts[0], pens[-1], size)
-        return
     first = 0
     parts: list[str] = [text[start]]
     for i in range(1, len(lefts)):
