@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: A gutter between columns must be at least this wide (points) ...
@@ -49,17 +51,31 @@ class Row:
 
 
 def _join(fragments: list[Fragment]) -> str:
-    out = fragments[0].text
-    for prev, frag in itertools.pairwise(fragments):
+    first = fragments[0]
+    if len(fragments) == 1:
+        return first.text
+    parts = [first.text]
+    spaced = first.text.endswith(" ")  # whether the text so far ends with a space
+    prev = first
+    for frag in itertools.islice(fragments, 1, None):
+        text = frag.text
         gap = frag.x0 - prev.x1
-        size = min(prev.size, frag.size)
+        size = frag.size if frag.size < prev.size else prev.size  # min(prev.size, frag.size)
         # A piece drawn where the previous one ended continues its word. Otherwise widths are estimates:
         # touching pieces are one word, and pieces overlapping by much are separate (text over text).
         glued = frag.continued or -0.15 * size < gap < 0.12 * size
-        if not glued and not out.endswith(" ") and not frag.text.startswith(" "):
-            out += " "
-        out += frag.text
-    return out
+        if not glued and not spaced and not text.startswith(" "):
+            parts.append(" ")
+            spaced = True
+        if text:
+            parts.append(text)
+            spaced = text.endswith(" ")
+        prev = frag
+    return "".join(parts)
+
+
+_X1: Callable[[Fragment], float] = operator.attrgetter("x1")
+_BY_X0: Callable[[Fragment], float] = operator.attrgetter("x0")
 
 
 def _x0(segment: list[Fragment]) -> float:
@@ -67,7 +83,7 @@ def _x0(segment: list[Fragment]) -> float:
 
 
 def _x1(segment: list[Fragment]) -> float:
-    return max(f.x1 for f in segment)
+    return max(map(_X1, segment))
 
 
 def visible_chars(*texts: str) -> int:
@@ -80,15 +96,22 @@ def group_rows(fragments: list[Fragment]) -> list[Row]:
     """Group fragments into rows by baseline, top to bottom; each row's segments left to right."""
     rows: list[Row] = []
     members: list[list[Fragment]] = []
+    row: Row | None = None
     for frag in sorted(fragments, key=lambda f: -f.y):
-        if rows and rows[-1].y - frag.y <= 0.3 * min(rows[-1].size, frag.size):
-            members[-1].append(frag)
-            rows[-1].size = max(rows[-1].size, frag.size)
-        else:
-            rows.append(Row(frag.y, frag.size))
-            members.append([frag])
+        size = frag.size
+        if row is not None:
+            height = row.size
+            if row.y - frag.y <= 0.3 * (size if size < height else height):  # min(row.size, frag.size)
+                members[-1].append(frag)
+                if size > height:
+                    row.size = size
+                continue
+        row = Row(frag.y, size)
+        rows.append(row)
+        members.append([frag])
     for row, frags in zip(rows, members, strict=True):
-        frags.sort(key=lambda f: f.x0)
+        frags.sort(key=_BY_X0)
+        height = row.size
         seen: set[tuple[str, int, int]] = set()
         segment: list[Fragment] = []
         right = 0.0  # _x1(segment), kept as fragments join it
@@ -97,9 +120,12 @@ def group_rows(fragments: list[Fragment]) -> list[Row]:
             if key in seen:  # text drawn twice on the spot (fake bold, shadows)
                 continue
             seen.add(key)
-            if segment and frag.x0 - right > max(0.8 * min(frag.size, row.size), 4.0):
-                row.segments.append(segment)
-                segment = []
+            if segment:
+                size = frag.size
+                wide = 0.8 * (height if height < size else size)  # max(0.8 * min(frag.size, row.size), 4.0)
+                if frag.x0 - right > (4.0 if wide < 4.0 else wide):
+                    row.segments.append(segment)
+                    segment = []
             if not segment or frag.x1 > right:
                 right = frag.x1
             segment.append(frag)
