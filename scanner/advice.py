@@ -93,6 +93,8 @@ _PASSIVE = re.compile(r"^(?P<subj>[^,;:]{2,60}?)\s+(?:was|were|has been|have bee
                       r"(?P<pp>[A-Za-z]+)\b(?P<rest>.*)$")
 _ARTICLE = re.compile(r"^(?:The|A|An|All|Our|My|Each|Every|Both|These|This|Those|That)\b")
 _PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
+_LABEL = re.compile(r"^[^:]{1,30}:\s")  # "Tools: ..." opens a list, not an achievement
+_ML_MODEL = re.compile(r"(?<!role )(?<!business )(?<!operating )\bmodels?\b", re.I)
 _RESULT = "[result with a number: by X% / for N users / in N days]"
 
 
@@ -257,7 +259,10 @@ _TIDY = tuple((re.compile(pattern), repl) for pattern, repl in (
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     for pattern, repl in _TIDY:
-        text = pattern.sub(repl, text)
+        # Most lines need none of these: a search (all in C) tells so, where sub with a template such as
+        # r"\1" first runs Python code to read the template on every call.
+        if pattern.search(text):
+            text = pattern.sub(repl, text)
     return _cap(text)
 
 
@@ -338,7 +343,7 @@ def logical_lines(doc: Document, structure: CVStructure) -> tuple[LogicalLine, .
         bullet = (sections[first] in _BULLET_SECTIONS and first not in headings and first not in dated
                   and len(words) >= MIN_BULLET_WORDS and "|" not in text and text.casefold() not in titles
                   and caps < 0.7 * len(words) and text[:1] not in "(["
-                  and not re.match(r"^[^:]{1,30}:\s", _BULLET.sub("", text)))
+                  and not _LABEL.match(_BULLET.sub("", text)))
         out.append(LogicalLine(first, text, bullet))
     return tuple(out)
 
@@ -648,12 +653,12 @@ _SIGNAL_TEXT = {
 
 def _ml_line(lines: Sequence[CVLine], per_line: Mapping[int, AbstractSet[str]]) -> CVLine | None:
     def strength(ln: CVLine) -> int:
-        cats = per_line.get(ln.index, set())
-        # "model" as ML work, not "role model", "business model" or "data model" of a database.
-        model = 1 if re.search(r"(?<!role )(?<!business )(?<!operating )\bmodels?\b", ln.logical, re.I) else 0
         # A bullet counts only with ML evidence from the taxonomy; the word "model" alone is not enough.
-        ml = len(cats & _MODEL_CATEGORIES)
-        return ml + 2 * model if ml else 0
+        ml = len(per_line.get(ln.index, set()) & _MODEL_CATEGORIES)
+        if not ml:
+            return 0
+        # "model" as ML work, not "role model", "business model" or "data model" of a database.
+        return ml + 2 if _ML_MODEL.search(ln.logical) else ml
 
     weak = _any_phrase(frozenset({"weak_opener"}), True)
     cands = [ln for ln in lines if ln.bullet and ln.first and ln.single and strength(ln) > 0
