@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import operator
 import re
 from collections import Counter
@@ -169,13 +170,19 @@ def _find_split(rows: list[Row], body_height: float) -> _Split | None:
             hit.update(range(lo, hi))
         for k in hit:
             crossing[k].append(index)
+    # Each row's leftmost and rightmost segment end, NaN left out: a row has a segment ending at or left of a
+    # gutter exactly when its leftmost end is, and one ending right of it when its rightmost end is.
+    ends = []
+    for row_spans in spans:
+        x1s = [x1 for _, x1 in row_spans if x1 == x1]
+        ends.append((min(x1s), max(x1s)) if x1s else (math.inf, -math.inf))
     best: _Split | None = None
     best_rows = 0
     for gutter, crossed in zip(candidates, crossing, strict=True):
         start = 0
         for index in (*crossed, len(rows)):  # rows were added in order
             if index - start >= max(MIN_COLUMN_ROWS, best_rows + 1) and _is_column_run(
-                rows, spans, start, index, gutter, body_height
+                rows, ends, start, index, gutter, body_height
             ):
                 best, best_rows = _Split(start, index, gutter), index - start
             start = index + 1
@@ -184,17 +191,18 @@ def _find_split(rows: list[Row], body_height: float) -> _Split | None:
 
 def _is_column_run(
     rows: list[Row],
-    spans: list[list[tuple[float, float]]],
+    ends: list[tuple[float, float]],
     start: int,
     end: int,
     gutter: float,
     body_height: float,
 ) -> bool:
+    """Whether rows ``start`` to ``end`` read as two columns either side of ``gutter`` (``ends``: each row's
+    leftmost and rightmost segment end)."""
     if rows[start].y - rows[end - 1].y < MIN_COLUMN_HEIGHT * body_height:
         return False
-    sides: list[tuple[bool, bool]] = []
-    for row_spans in spans[start:end]:
-        sides.append((any(x1 <= gutter for _, x1 in row_spans), any(x1 > gutter for _, x1 in row_spans)))
+    # Per row: whether a segment ends at or left of the gutter, and whether one ends right of it.
+    sides = [(lo <= gutter, hi > gutter) for lo, hi in itertools.islice(ends, start, end)]
     left = sum(1 for l_, _ in sides if l_)
     right = sum(1 for _, r in sides if r)
     both = sum(1 for l_, r in sides if l_ and r)
