@@ -225,14 +225,15 @@ class FuzzySearch:
         for ln, folded in enumerate(self._folded):
             for i, word in enumerate(folded):
                 self._starts.setdefault(word[:1], []).append((ln, i))
-        # (n, letter) -> each distinct n-gram's folded text -> (line, first token) of its first place per line
-        self._grams: dict[tuple[int, str], dict[str, list[tuple[int, int]]]] = {}
+        # (n, letter) -> each distinct n-gram's folded text -> (line, first token) of its first place per line,
+        # and those texts as a list (what rapidfuzz is given)
+        self._grams: dict[tuple[int, str], tuple[dict[str, list[tuple[int, int]]], list[str]]] = {}
         self._known: dict[str, bool] = {}
 
-    def _places(self, n: int, initial: str) -> dict[str, list[tuple[int, int]]]:
-        places = self._grams.get((n, initial))
-        if places is None:
-            places = self._grams[(n, initial)] = {}
+    def _places(self, n: int, initial: str) -> tuple[dict[str, list[tuple[int, int]]], list[str]]:
+        found = self._grams.get((n, initial))
+        if found is None:
+            places: dict[str, list[tuple[int, int]]] = {}
             for ln, i in self._starts.get(initial, ()):
                 folded = self._folded[ln]
                 if i + n > len(folded):
@@ -243,7 +244,8 @@ class FuzzySearch:
                     places[text] = [(ln, i)]
                 elif where[-1][0] != ln:
                     where.append((ln, i))
-        return places
+            found = self._grams[(n, initial)] = places, list(places)
+        return found
 
     def _is_known(self, text: str) -> bool:
         """Whether an n-gram is a term in its own right (its keys follow from its folded text alone)."""
@@ -255,11 +257,11 @@ class FuzzySearch:
     def _best_per_line(self, target: str, n: int, threshold: float) -> dict[int, tuple[float, int]]:
         """Per line, the score and place of the n-gram nearest the target (the first of equals), for the
         n-grams that start with the target's letter, reach the threshold and are not known terms."""
-        places = self._places(n, target[:1])
+        places, texts = self._places(n, target[:1])
         best: dict[int, tuple[float, int]] = {}
         if not places:
             return best
-        for text, score, _ in process.extract(target, list(places), scorer=fuzz.ratio, score_cutoff=threshold,
+        for text, score, _ in process.extract(target, texts, scorer=fuzz.ratio, score_cutoff=threshold,
                                               limit=None):
             if self._is_known(text):
                 continue
@@ -276,14 +278,22 @@ class FuzzySearch:
             return []
         chosen: dict[int, tuple[int, int]] = {}  # line -> (n, first token) of the first form found there
         for form in term.forms:
-            ftoks = line_tokens(form) if len(fold(form)) >= FUZZY_MIN_CHARS else ()
-            if ftoks:
-                n = len(ftoks)
-                for ln, (_, i) in self._best_per_line(" ".join(t.folded for t in ftoks), n, threshold).items():
+            target = _fuzzy_target(form)
+            if target is not None:
+                n, text = target
+                for ln, (_, i) in self._best_per_line(text, n, threshold).items():
                     chosen.setdefault(ln, (n, i))
         return [Occurrence(term, ln, "fuzzy", line_surface(normalize_line(self._lines[ln]),
                                                            self._tokens[ln][i : i + n]))
                 for ln, (n, i) in sorted(chosen.items())]
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzzy_target(form: str) -> tuple[int, str] | None:
+    """A term form's token count and folded text, as near misses are sought for it (None: too short to seek);
+    the same for every CV, so worked out once (forms are the taxonomy's and the ad's, never a CV's words)."""
+    tokens = line_tokens(form) if len(fold(form)) >= FUZZY_MIN_CHARS else ()
+    return (len(tokens), " ".join(t.folded for t in tokens)) if tokens else None
 
 
 def fuzzy_find(term: Term, lines: Sequence[str], taxonomy: Taxonomy, *, threshold: float) -> list[Occurrence]:
