@@ -48,9 +48,10 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 _SCHOOL = re.compile(r"\bHigh\s+School\b", re.IGNORECASE)
 
 
-# Any degree pattern at all (each keeps its own flags): most lines name none, and one search tells so.
-_ANY = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
-                           for patterns in _PATTERNS.values() for p in patterns))
+# Any degree pattern at all (each keeps its own flags): most lines name none, and one search tells so. Every
+# pattern starts at a word boundary (after its look-behinds), so the search tries them only where one is.
+_ANY = re.compile(r"\b(?=" + "|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
+                                       for patterns in _PATTERNS.values() for p in patterns) + ")")
 
 
 def _level(lines: Sequence[str], *, education: bool) -> str | None:
