@@ -72,7 +72,7 @@ def best_kind(kinds: Sequence[MatchKind]) -> MatchKind:
 
 
 def _kind(tokens: Sequence[Token], term: Term) -> MatchKind:
-    name_tokens = tokenize(term.name)
+    name_tokens = line_tokens(term.name)
     if [t.folded for t in tokens] == [t.folded for t in name_tokens]:
         return "exact"
     if [t.key for t in tokens] == [t.key for t in name_tokens]:
@@ -128,22 +128,26 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
     people = taxonomy.people_phrases
     verbs = {key[0] for key in people}
     longest = max(map(len, people), default=0)
+    get = index.get
     for ln, line in enumerate(lines):
         if not line.strip():
             continue
         toks = line_tokens(line)
         keys = [t.key for t in toks]
         norm = normalize_line(line)
+        count = len(keys)
         i = 0
-        while i < len(toks):
-            if keys[i] not in starts:
+        while i < count:
+            key = keys[i]
+            if key not in starts:
                 i += 1
                 continue
             step = 1
-            # Only n-grams as long as some key that starts with this token can match: most tokens start none.
-            for n in range(min(index.span(keys[i], keys[i + 1] if i + 1 < len(keys) else None), len(toks) - i),
-                           0, -1):
-                entries = index.get(tuple(keys[i : i + n]))
+            # Only n-grams as long as some key that starts with this token can match: most tokens start none
+            # (index.span, written out: ``key`` is in ``starts``, which is index.spans).
+            most = max(1, starts.get(f"{key} {keys[i + 1]}", 0)) if i + 1 < count else 1
+            for n in range(min(most, count - i), 0, -1):
+                entries = get(tuple(keys[i : i + n]))
                 if not entries:
                     continue
                 span = toks[i : i + n]
