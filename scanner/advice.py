@@ -558,9 +558,9 @@ def _no_result(d: _Draft) -> None:
 def _spelling_plan(doc: Document, job: JobPosting) -> tuple[dict[str, str], str]:
     """Words to change so the CV uses one spelling, and which one it is; empty when not mixed."""
     uk_to_us, us_to_uk = _uk_us()
-    words = [w.lower() for w in _WORD.findall(doc.text)]  # not _words: its cache must never hold a whole CV
-    uk = sum(1 for w in words if w in uk_to_us)
-    us = sum(1 for w in words if w in us_to_uk)
+    words = list(map(str.lower, _WORD.findall(doc.text)))  # not _words: its cache must never hold a whole CV
+    uk = sum(map(uk_to_us.__contains__, words))
+    us = sum(map(us_to_uk.__contains__, words))
     if not uk or not us:
         return {}, ""
     if uk == us:

@@ -61,8 +61,8 @@ def analyze(text: str, vocabulary: Container[str] | None = None) -> list[str]:
             keep = [k if (k not in STOP_WORDS and not k.isdigit() and len(k) > 1) else None for k in keys]
         else:
             keep = [k if k in vocabulary else None for k in keys]
-        feats.extend(k for k in keep if k)
-        feats.extend(f"{a} {b}" for a, b in itertools.pairwise(keep) if a and b)
+        feats += filter(None, keep)
+        feats += [f"{a} {b}" for a, b in itertools.pairwise(keep) if a and b]
     return feats
 
 
