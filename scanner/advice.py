@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .matching import find_terms, join_wrapped
-from .normalize import IRREGULAR_PAST, key_words, lacks_words, line_cache
+from .normalize import IRREGULAR_PAST, key_words, lacks_words, line_cache, word_runs
 from .records import CVStructure, Document, JobPosting, KeywordHit, LogicalLine, MissingKeyword, Suggestion
 from .scoring import WEIGHTS
 from .taxonomy import SOFT, Taxonomy, load_taxonomy
@@ -202,14 +202,47 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 @functools.cache
-def _phrase_words(kinds: frozenset[str], in_summary: bool) -> frozenset[str] | None:
-    return key_words(phrase for phrase, _, _, _ in _phrases_of(kinds, in_summary))
+def _phrase_key(phrase: str) -> str | None:
+    """The word of a phrase that :func:`~scanner.normalize.lacks_words` looks for (None: the phrase is not
+    ASCII, so it is always searched)."""
+    words = key_words((phrase,))
+    return next(iter(words)) if words else None
+
+
+@functools.cache
+def _phrases_by_key(kinds: frozenset[str], in_summary: bool) -> dict[str, tuple[re.Pattern[str], ...]] | None:
+    """The patterns of the weak phrases of these kinds by their key word; None when one has none."""
+    by_key: dict[str, list[re.Pattern[str]]] = {}
+    for phrase, _, _, pattern in _phrases_of(kinds, in_summary):
+        key = _phrase_key(phrase)
+        if key is None:
+            return None
+        by_key.setdefault(key, []).append(pattern)
+    return {key: tuple(patterns) for key, patterns in by_key.items()}
 
 
 def _has_phrase(kinds: frozenset[str], in_summary: bool, text: str) -> bool:
-    """Whether a weak phrase of these kinds occurs in the text (most lines lack every phrase's key word, and
-    then need no search with the long pattern)."""
-    return not lacks_words(_phrase_words(kinds, in_summary), text) and _any_phrase(kinds, in_summary).search(text) is not None
+    """Whether a weak phrase of these kinds occurs in the text.
+
+    In ASCII text a phrase can occur only where its key word is a whole word (see
+    :func:`~scanner.normalize.lacks_words`): most lines hold no phrase's key word and need no search, and the
+    rest are searched for the few phrases whose key word they hold, not with the long pattern of them all.
+    """
+    by_key = _phrases_by_key(kinds, in_summary)
+    if by_key is None or not text.isascii():
+        return _any_phrase(kinds, in_summary).search(text) is not None
+    return any(p.search(text) for key in by_key.keys() & word_runs(text) for p in by_key[key])
+
+
+def _may_have(phrase: str, text: str, runs: frozenset[str] | list[str] | None) -> bool:
+    """False when the phrase surely does not occur in the text (``runs``: its :func:`word_runs`, None when the
+    text is not ASCII)."""
+    key = _phrase_key(phrase)
+    return runs is None or key is None or key in runs
+
+
+def _runs_if_ascii(text: str) -> frozenset[str] | list[str] | None:
+    return word_runs(text) if text.isascii() else None
 
 
 @functools.cache
@@ -273,7 +306,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _has_number(text: str) -> bool:
-    return bool(_NUMBER.search(text)) or any(w.lower() in _NUMBER_WORDS for w in _words(text))
+    return bool(_NUMBER.search(text)) or not _NUMBER_WORDS.isdisjoint(map(str.lower, _words(text)))
 
 
 def _past(word: str) -> str | None:
@@ -384,6 +417,7 @@ class _Draft:
             self.reasons.append(reason)
 
 
+_WEAK_OPENER = frozenset({"weak_opener"})
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|me|my|myself)\b")
 
 
@@ -404,10 +438,11 @@ def _first_person(d: _Draft) -> None:
 
 
 def _weak_opener(d: _Draft) -> None:
-    if not _has_phrase(frozenset({"weak_opener"}), True, d.text):
+    if not _has_phrase(_WEAK_OPENER, True, d.text):
         return
-    for phrase, _, advice, pattern in _phrases_of(frozenset({"weak_opener"}), True):
-        m = pattern.search(d.text)
+    runs = _runs_if_ascii(d.text)
+    for phrase, _, advice, pattern in _phrases_of(_WEAK_OPENER, True):
+        m = pattern.search(d.text) if _may_have(phrase, d.text, runs) else None
         if not m:
             continue
         before, after = d.text[: m.start()], d.text[m.end():].lstrip()
@@ -466,8 +501,11 @@ def _phrases_of(kinds: frozenset[str], in_summary: bool) -> tuple[tuple[str, str
 
 def _phrases(d: _Draft, kinds: Iterable[str], in_summary: bool) -> None:
     wanted = frozenset(kinds)
+    seen, runs = None, None  # the text last looked at (the rewrites below change it) and its word runs
     for phrase, kind, advice, pat in _phrases_of(wanted, in_summary) if _has_phrase(wanted, in_summary, d.text) else ():
-        if not pat.search(d.text):
+        if d.text is not seen:
+            seen, runs = d.text, _runs_if_ascii(d.text)
+        if not _may_have(phrase, d.text, runs) or not pat.search(d.text):
             continue
         repl = phrase_rewrites().get(phrase, "")
         if repl:

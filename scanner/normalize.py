@@ -227,7 +227,12 @@ def lacks_words(words: frozenset[str] | None, text: str) -> bool:
     for a long alternation tried at every character costs far more than this test."""
     if words is None or not text.isascii():
         return False
-    # Lines are remembered (rules ask about the same line in turn); a whole text (or block) is asked about once.
+    return words.isdisjoint(word_runs(text))
+
+
+def word_runs(text: str) -> frozenset[str] | list[str]:
+    """The lower-case runs of word characters in an ASCII text, for the tests of :func:`lacks_words`.
+    Lines are remembered (rules ask about the same line in turn); a whole text (or block) is asked about once."""
     short = len(text) <= _SHORT and "\n" not in text
-    return words.isdisjoint(_runs_of(text) if short else _RUN.findall(text.lower()))
+    return _runs_of(text) if short else _RUN.findall(text.lower())
 
