@@ -529,6 +529,8 @@ def _phrases(d: _Draft, kinds: Iterable[str], in_summary: bool) -> None:
 
 
 def _spelling(d: _Draft, swap: Mapping[str, str], target: str) -> None:
+    if swap.keys().isdisjoint(map(str.lower, _words(d.text))):
+        return  # no word of the line to respell (most lines): the substitution below would change nothing
     changed: list[str] = []
 
     def repl(m: re.Match[str]) -> str:
