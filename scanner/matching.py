@@ -9,6 +9,7 @@ against text that is itself another known term ("Airflow" is not a misspelt "MLf
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -225,10 +226,10 @@ class FuzzySearch:
         self._tokens = [line_tokens(line) for line in lines]
         self._folded = [[t.folded for t in toks] for toks in self._tokens]
         # A near miss starts with the form's own letter, so n-grams are made only from tokens with that letter.
-        self._starts: dict[str, list[tuple[int, int]]] = {}
+        self._starts: dict[str, list[tuple[int, int]]] = collections.defaultdict(list)
         for ln, folded in enumerate(self._folded):
             for i, word in enumerate(folded):
-                self._starts.setdefault(word[:1], []).append((ln, i))
+                self._starts[word[:1]].append((ln, i))
         # (n, letter) -> each distinct n-gram's folded text -> (line, first token) of its first place per line,
         # and those texts as a list (what rapidfuzz is given)
         self._grams: dict[tuple[int, str], tuple[dict[str, list[tuple[int, int]]], list[str]]] = {}

@@ -150,7 +150,9 @@ class BackgroundModel:
         """
         counts = Counter(analyze(text, self._df))
         cap = tf_cap or max(counts.values(), default=1)
-        vec = {f: (1.0 + math.log(min(c, cap))) * w for f, c in counts.items() if (w := self._known_idf(f)) is not None}
+        known, idf = self._idf.get, self._known_idf  # most features' idf is remembered: a lookup, not a call
+        vec = {f: (1.0 + math.log(min(c, cap))) * w for f, c in counts.items()
+               if (w := known(f) or idf(f)) is not None}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {f: v / norm for f, v in vec.items()} if norm else {}
 
