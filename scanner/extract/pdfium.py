@@ -106,7 +106,8 @@ def _unchecked(function: Any, *, result: bool = True) -> Any:
 
 
 class _Chars:
-    """Per-character queries on one PDFium text page, with the ctypes out-parameters allocated once."""
+    """Per-character queries on one PDFium text page, with the ctypes out-parameters allocated once
+    (:func:`_runs` and :func:`_read_chars` make their per-run calls with these directly)."""
 
     def __init__(self, raw: ModuleType, textpage: Any) -> None:
         self.c = raw
@@ -134,9 +135,6 @@ class _Chars:
         return "".join(chr(u) if 0 < u < 0x110000 and not 0xD800 <= u < 0xE000 else "\ufffd"
                        for u in (unicode(self.tp, i) for i in range(count)))
 
-    def generated(self, index: int) -> bool:
-        return bool(self._generated(self._handle, index) == 1)
-
     def origin(self, index: int) -> tuple[float, float]:
         self._origin(self._handle, index, *self._xy)
         return self._x.value, self._y.value
@@ -160,22 +158,6 @@ class _Chars:
             rights += values[2::4]
             bottoms += values[3::4]
         return lefts, rights, bottoms
-
-    def style(self, index: int) -> tuple[str | None, tuple[float, float, float, float], float]:
-        """The font name, matrix (a, b, c, d) and font size of the character at ``index``: one call, as every
-        run asks for all three."""
-        handle = self._handle
-        m = self._matrix
-        matrix = (m.a, m.b, m.c, m.d) if self._get_matrix(handle, index, self._matrix_ref) else (1.0, 0.0, 0.0, 1.0)
-        size = float(self._size(handle, index))
-        length = self._font_info(handle, index, *self._font_args)
-        if not 0 < length <= len(self._font):
-            return None, matrix, size
-        raw = self._font.value
-        name = self._names.get(raw)
-        if name is None:
-            name = self._names[raw] = SUBSET.sub("", raw.decode("latin-1").strip())
-        return name or None, matrix, size
 
 
 _CHUNK = 4096  # characters whose boxes are fetched at a time
