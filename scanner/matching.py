@@ -144,10 +144,8 @@ def find_terms(lines: Sequence[str], taxonomy: Taxonomy) -> dict[str, list[Occur
                 i += 1
                 continue
             step = 1
-            # Only n-grams as long as some key that starts with this token can match: most tokens start none
-            # (index.span, written out: ``key`` is in ``starts``, which is index.spans).
-            most = max(1, starts.get(f"{key} {keys[i + 1]}", 0)) if i + 1 < count else 1
-            for n in range(min(most, count - i), 0, -1):
+            # Only n-grams as long as some key that starts with this token can match: most tokens start none.
+            for n in range(min(index.span(key, keys[i + 1] if i + 1 < count else None), count - i), 0, -1):
                 entries = get(tuple(keys[i : i + n]))
                 if not entries:
                     continue

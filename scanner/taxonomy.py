@@ -154,8 +154,7 @@ class GeneralLayer:
             spans.update(dict.fromkeys(starts.split("\t"), int(length)))
         return refs, spans
 
-    def refs(self, key: tuple[str, ...]) -> str | None:
-        """The index's ``line:form`` references of a key, or None when no term has it."""
+    def _refs(self, key: tuple[str, ...]) -> str | None:
         return self._keys[0].get(" ".join(key))
 
     def spans(self) -> Mapping[str, int]:
@@ -170,7 +169,7 @@ class GeneralLayer:
         return term
 
     def entries(self, key: tuple[str, ...]) -> list[IndexEntry]:
-        refs = self.refs(key)
+        refs = self._refs(key)
         if refs is None:
             return []
         out = []
@@ -181,7 +180,7 @@ class GeneralLayer:
         return out
 
     def __contains__(self, key: tuple[str, ...]) -> bool:
-        return self.refs(key) is not None
+        return self._refs(key) is not None
 
     def named(self, name: str) -> Term | None:
         """The term of that name (the first lookup of a name never hit reads every name once)."""
@@ -269,7 +268,7 @@ class TermIndex:
             return found
         cached = self._cache.get(key)  # the general layer's answers, kept: asking it costs a join and two calls
         if cached is None:
-            if self._general is None or self._general.refs(key) is None:  # most n-grams asked about: no key
+            if self._general is None or key not in self._general:
                 return default
             cached = self._cache[key] = tuple(
                 e for e in self._general.entries(key) if fold(e.term.name) not in self._hidden)
