@@ -234,15 +234,16 @@ def _has_phrase(kinds: frozenset[str], in_summary: bool, text: str) -> bool:
     return any(p.search(text) for key in by_key.keys() & word_runs(text) for p in by_key[key])
 
 
-def _may_have(phrase: str, text: str, runs: frozenset[str] | list[str] | None) -> bool:
-    """False when the phrase surely does not occur in the text (``runs``: its :func:`word_runs`, None when the
-    text is not ASCII)."""
+def _may_have(phrase: str, text: str, runs: frozenset[str] | None) -> bool:
+    """False when the phrase surely does not occur in the text (``runs``: its :func:`_runs_if_ascii`)."""
     key = _phrase_key(phrase)
     return runs is None or key is None or key in runs
 
 
-def _runs_if_ascii(text: str) -> frozenset[str] | list[str] | None:
-    return word_runs(text) if text.isascii() else None
+def _runs_if_ascii(text: str) -> frozenset[str] | None:
+    """The text's :func:`word_runs` as a set (a long text gives a list, and each phrase asks about it), or None
+    when the text is not ASCII."""
+    return frozenset(word_runs(text)) if text.isascii() else None
 
 
 @functools.cache
@@ -700,7 +701,7 @@ def _ml_line(lines: Sequence[CVLine], per_line: Mapping[int, AbstractSet[str]]) 
         # "model" as ML work, not "role model", "business model" or "data model" of a database.
         return ml + 2 if _ML_MODEL.search(ln.logical) else ml
 
-    weak = _any_phrase(frozenset({"weak_opener"}), True)
+    weak = _any_phrase(_WEAK_OPENER, True)
     cands = [ln for ln in lines if ln.bullet and ln.first and ln.single and strength(ln) > 0
              and not weak.match(ln.body)]
     return max(cands, key=lambda ln: (ln.section == "experience", strength(ln), len(ln.body), -ln.index),
