@@ -217,7 +217,7 @@ def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragmen
     fragments: list[Fragment] = []
     rotated: list[str] = []
     page_lefts, page_rights, page_bottoms = chars.boxes(len(text))
-    # The per-run calls of _Chars.style and .origin, inlined: a page has hundreds of runs.
+    # The calls made for each run, with _Chars' out-parameters: a page has hundreds of runs.
     handle, names, font, font_args = chars._handle, chars._names, chars._font, chars._font_args
     get_matrix, get_size, font_info, origin = chars._get_matrix, chars._size, chars._font_info, chars._origin
     m, matrix_ref, y_cell, xy = chars._matrix, chars._matrix_ref, chars._y, chars._xy
