@@ -34,7 +34,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def inner(files: list[str], job_path: str, engine: str) -> None:
-    import scanner.extract.pdf  # noqa: F401 - pypdf: a worker imports it at its first PDF, once, not per CV
+    if engine != "pdfium":  # pypdf: a worker imports it at its first PDF, once, not per CV (PDFium mostly needs none)
+        import scanner.extract.pdf  # noqa: F401
     from scanner import batch
     from scanner.pipeline import ScanSettings, load_job
     from scanner.taxonomy import load_taxonomy

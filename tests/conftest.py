@@ -23,10 +23,18 @@ UPDATE_GOLDEN = os.environ.get("CVSCAN_UPDATE_GOLDEN") == "1"
 
 def fixture_generator() -> ModuleType:
     """fixtures/generate.py as a module, for tests that make documents too big to keep (make_long_cv)."""
-    name = "cvscan_fixture_generate"
+    return _load_generator("cvscan_fixture_generate", FIXTURES / "generate.py")
+
+
+def hostile_generator() -> ModuleType:
+    """fixtures/hostile/generate.py as a module: its PDF builders, for tests that make PDFs of their own."""
+    return _load_generator("cvscan_hostile_generate", FIXTURES / "hostile" / "generate.py")
+
+
+def _load_generator(name: str, path: Path) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, FIXTURES / "generate.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # its dataclasses look their module up

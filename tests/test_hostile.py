@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, hostile_generator
 
 import scanner
 from scanner.batch import run_batch
@@ -153,12 +153,7 @@ def test_latin1_job_ad_still_reads_as_before() -> None:
 
 
 def test_the_generator_is_deterministic(tmp_path: Path) -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("cvscan_hostile_generate", HOSTILE / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = hostile_generator()
     for name in ("billion_laughs.docx", "bitflip.docx", "deep_page_tree.pdf", "random.pdf", "polyglot.pdf"):
         assert module.FILES[name]() == (HOSTILE / name).read_bytes(), name
     assert json.dumps(sorted(module.FILES)) == json.dumps(FILES)

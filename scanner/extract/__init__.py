@@ -107,13 +107,18 @@ def _extract_any(data: bytes, name: str, engine: str, ocr: bool, limits: Limits)
 
 
 def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool, limits: Limits) -> Document:
-    # pypdf takes about a tenth of a second to import (and Pillow with it): only for the PDFs that need it.
-    from .pdf import extract_pdf, quiet_pypdf
-    from .pdfbounds import check_pdf
-
-    with quiet_pypdf():
-        no_images = check_pdf(data, name, limits, contents=engine == "pdfium")
+    checked = False
     if engine == "pdfium":
+        # Most PDFs need no parser before PDFium: their bytes are enough (see .pdfraw). pypdf takes about a
+        # tenth of a second to import, in each batch worker, and a millisecond a file: only for the rest.
+        from .pdfraw import preflight
+
+        facts = preflight(data, name, limits)
+        no_images: tuple[bool, ...] | bool
+        if facts is None:
+            no_images, checked = _check_pdf(data, name, limits, contents=True), True
+        else:
+            no_images = facts.no_images
         try:
             document = extract_pdfium(data, name, limits=limits, no_images=no_images)
         except NoTextLayerError:
@@ -123,4 +128,17 @@ def _extract_pdf(data: bytes, name: str, engine: str, ocr: bool, limits: Limits)
             if not (ocr and document.layout.image_only_pages):
                 return document
         # OCR reads the page images through pypdf: scanned pages take the pypdf engine.
+    if not checked:
+        _check_pdf(data, name, limits, contents=False)
+    from .pdf import extract_pdf
+
     return extract_pdf(data, name, ocr=ocr, limits=limits)
+
+
+def _check_pdf(data: bytes, name: str, limits: Limits, *, contents: bool) -> tuple[bool, ...]:
+    """The pypdf preflight (see .pdfbounds), quiet."""
+    from .pdf import quiet_pypdf
+    from .pdfbounds import check_pdf
+
+    with quiet_pypdf():
+        return check_pdf(data, name, limits, contents=contents)

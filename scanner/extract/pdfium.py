@@ -369,11 +369,11 @@ def _open(pdfium: ModuleType, raw: ModuleType, data: bytes, name: str) -> Any:
 
 
 def extract_pdfium(data: bytes, name: str, *, limits: Limits | None = None,
-                   no_images: tuple[bool, ...] = ()) -> Document:
+                   no_images: tuple[bool, ...] | bool = ()) -> Document:
     """Extract a PDF's text in reading order with its layout facts, using PDFium (at most ``limits.max_pages``).
 
     ``no_images``: per page, whether it is known to draw no image (from the preflight: then its objects need no
-    count); used only when it covers exactly the pages PDFium finds.
+    count), used only when it covers exactly the pages PDFium finds; or True when no page can draw one.
     """
     loaded = _pdfium()
     if loaded is None:
@@ -392,7 +392,7 @@ def extract_pdfium(data: bytes, name: str, *, limits: Limits | None = None,
 
 
 def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
-             no_images: tuple[bool, ...]) -> Document:
+             no_images: tuple[bool, ...] | bool) -> Document:
     count = len(pdf)
     if count < 1:
         raise CorruptDocumentError("the PDF has no pages.", path=name, fix=REEXPORT)
@@ -403,6 +403,8 @@ def _extract(pdf: Any, raw: ModuleType, data: bytes, name: str, limits: Limits,
     links: list[str] = []
     drawn = False
     failures: list[Exception] = []
+    if not isinstance(no_images, tuple):
+        no_images = (no_images,) * count
     for number in range(1, count + 1):
         try:
             page, page_links, page_drawn = _read_page(pdf, raw, number, fonts,
