@@ -3,6 +3,7 @@ to the pypdf preflight, and the streams it refuses, on PDFs built here with the 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zlib
@@ -10,13 +11,15 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, fixture_generator, hostile_generator
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scanner.errors import LimitExceededError
 from scanner.extract import extract, extract_bytes
 from scanner.extract.limits import Limits
 from scanner.extract.pdfbounds import check_pdf
 from scanner.extract.pdfium import available, extract_pdfium
-from scanner.extract.pdfraw import RawFacts, preflight
+from scanner.extract.pdfraw import RawFacts, inline_image, preflight
 
 gen = hostile_generator()
 pdfium_only = pytest.mark.skipif(not available(), reason="the PDFium engine (extra 'fast') is not installed")
@@ -98,6 +101,12 @@ def test_a_stream_that_inflates_past_the_limit_is_refused_wherever_it_is(where: 
 def test_a_stream_within_the_limit_passes() -> None:
     data = plain_pdf(more=(flate(b"/Type /XObject /Subtype /Form", b" " * 9_000),))
     assert preflight(data, "cv.pdf", SMALL) == RawFacts(no_images=True)
+
+
+@given(st.lists(st.sampled_from([b"BI", b"B", b"I", b" ", b"\n", b"\x0b", b"x", b"EI"]), max_size=12).map(b"".join))
+def test_the_inline_image_test_is_the_operator_between_white_space(content: bytes) -> None:
+    """The search by letters answers as the pattern it replaced (bytes \\s: space, \\t, \\n, \\r, \\f, \\v)."""
+    assert inline_image(content) == (re.search(rb"(?:^|\s)BI\s", content) is not None)
 
 
 @pytest.mark.parametrize("length", [b"%d", b"9 0 R"])

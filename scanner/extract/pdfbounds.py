@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +23,7 @@ from pypdf.generic import ArrayObject, StreamObject
 from ..errors import CorruptDocumentError, InputError, LimitExceededError
 from .limits import Limits, brief, over_limit
 from .pdfdoc import REEXPORT
+from .pdfraw import declared_objects, inline_image
 
 # pypdf's bounds that hold one decoded stream.
 _STREAM_FIELDS = (
@@ -31,8 +31,6 @@ _STREAM_FIELDS = (
     "lzw_maximum_output_length", "run_length_maximum_output_length", "zlib_maximum_output_length",
     "brotli_maximum_output_length",
 )
-_SIZE = re.compile(rb"/Size\s+(\d{1,20})")
-_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")  # may also hit text that reads "BI": then the engine just looks
 
 
 def _overwrites(limits: Limits) -> dict[str, Any]:
@@ -80,7 +78,7 @@ def check_pdf(data: bytes, name: str, limits: Limits, *, contents: bool) -> tupl
     With ``contents``, returns for each page whether it cannot draw an image (no XObject in its resources and no
     inline image in its content), so the engine need not look through its objects; empty when unknown.
     """
-    declared = max((int(m.group(1)) for m in _SIZE.finditer(data)), default=0)
+    declared = declared_objects(data)
     if declared > limits.max_pdf_objects:
         raise over_limit(name, f"the PDF declares {declared:,} objects", "max_pdf_objects")
     no_images: list[bool] = []
@@ -135,7 +133,7 @@ def _decode_contents(contents: Any) -> bool:
         stream = item.get_object() if item is not None else None
         if isinstance(stream, StreamObject):
             data = stream.get_data()  # raises LimitReachedError past the stream bound
-            inline = inline or (b"BI" in data and _INLINE_IMAGE.search(data) is not None)
+            inline = inline or inline_image(data)
     return inline
 
 

@@ -55,7 +55,7 @@ def preflight(data: bytes, name: str, limits: Limits) -> RawFacts | None:
     module's notes). Raises LimitExceededError for a stream that inflates past ``limits.max_stream_bytes``."""
     if b"/Encrypt" in data:
         return None
-    if max((int(m.group(1)) for m in _SIZE.finditer(data)), default=0) > limits.max_pdf_objects:
+    if declared_objects(data) > limits.max_pdf_objects:
         return None
     bound = limits.max_stream_bytes
     images = False
@@ -86,7 +86,7 @@ def preflight(data: bytes, name: str, limits: Limits) -> RawFacts | None:
             if b"/Filter" in dictionary:
                 return None  # a filter given by reference
             if not (images or is_font):  # no bigger than the file; its content may draw an inline image
-                images = _inline_image(_unfiltered(data, dictionary, start))
+                images = inline_image(_unfiltered(data, dictionary, start))
             continue
         bracket, kind, close = filters.groups()
         if bool(bracket) != bool(close) or dictionary.count(b"/Filter") != 1:
@@ -111,7 +111,7 @@ def preflight(data: bytes, name: str, limits: Limits) -> RawFacts | None:
             declared = _N.search(dictionary)
             objects += int(declared.group(1)) if declared else 0
         elif wanted:
-            images = _inline_image(decoded)
+            images = inline_image(decoded)
     if objects > limits.max_pdf_objects // 2:
         return None
     # One page-tree node, listing and declaring no more pages than the limit: others (deep, cyclic, lying or
@@ -128,7 +128,12 @@ def preflight(data: bytes, name: str, limits: Limits) -> RawFacts | None:
     return RawFacts(no_images=not images)
 
 
-def _inline_image(content: bytes) -> bool:
+def declared_objects(data: bytes) -> int:
+    """The largest object count a cross-reference section of the PDF declares (its ``/Size``), 0 if none."""
+    return max((int(m.group(1)) for m in _SIZE.finditer(data)), default=0)
+
+
+def inline_image(content: bytes) -> bool:
     """Whether a content stream may draw an inline image: a ``BI`` operator between white space (text that reads
     "BI" only makes the engine look through the page's objects). A search for the letters, then a look at their
     neighbours, is several times faster than a pattern that starts with a character class."""
