@@ -149,13 +149,15 @@ def test_what_the_bytes_cannot_answer_is_left_to_the_parser(case: str) -> None:
 
 
 def test_a_tree_in_an_object_stream_is_looked_at() -> None:
-    """Dictionaries compressed in an object stream count too: there, two page-tree nodes are two."""
-    one = plain_pdf(more=(flate(b"/Type /ObjStm /N 1 /First 4", b"7 0 << /Type /Annot >>"),))
-    two = one.replace(b"/Kids [3 0 R]", b"/Parent 7 0 R")
-    assert preflight(one, "cv.pdf", Limits()) == RawFacts(no_images=True)
-    assert preflight(two, "cv.pdf", Limits()) is None  # no tree node outside the object stream, none in it
-    nodes = plain_pdf(more=(flate(b"/Type /ObjStm /N 1 /First 4", b"7 0 << /Type /Pages /Kids [3 0 R] >>"),))
-    assert preflight(nodes, "cv.pdf", Limits()) is None
+    """Dictionaries compressed in an object stream count too: a page-tree node there is a second node."""
+    annotation = plain_pdf(more=(flate(b"/Type /ObjStm /N 1 /First 4", b"7 0 << /Type /Annot >>"),))
+    assert preflight(annotation, "cv.pdf", Limits()) == RawFacts(no_images=True)
+    node = plain_pdf(more=(flate(b"/Type /ObjStm /N 1 /First 4", b"7 0 << /Type /Pages /Kids [3 0 R] >>"),))
+    assert preflight(node, "cv.pdf", Limits()) is None
+    counted = plain_pdf(more=(flate(b"/Type /ObjStm /N 1 /First 4", b"7 0 << /Count 101 >>"),))
+    assert preflight(counted, "cv.pdf", Limits()) is None
+    # No node anywhere: nothing to check the pages against.
+    assert preflight(annotation.replace(b"/Kids [3 0 R]", b"/Parent 7 0 R"), "cv.pdf", Limits()) is None
 
 
 @pdfium_only
