@@ -9,18 +9,22 @@ from the shared geometry in :mod:`._layout`, and both engines agree on text and 
 from __future__ import annotations
 
 import collections
+import contextlib
 import ctypes
+import functools
 import importlib
 import importlib.util
 import itertools
 import operator
+import os
 import re
+import struct
 import threading
 import warnings
 from collections.abc import Callable, Iterable
 from functools import cache
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ..errors import (
     CorruptDocumentError,
@@ -37,6 +41,13 @@ from .pdfdoc import REEXPORT, SUBSET, Page, assemble, no_page_read, unread_page
 PdfEngine = Literal["auto", "pypdf", "pdfium"]
 #: The values ``engine`` takes, for option parsers.
 PDF_ENGINES: tuple[str, ...] = ("auto", "pypdf", "pdfium")
+
+# The optional C loops for the per-character calls (scanner/_speedups.c, built by setup.py where a compiler is
+# at hand); CVSCAN_PURE_PYTHON=1 leaves them out, to compare or to rule them out.
+_speedups: ModuleType | None = None
+if not os.environ.get("CVSCAN_PURE_PYTHON"):
+    with contextlib.suppress(ImportError):
+        _speedups = importlib.import_module("scanner._speedups")
 
 _SPACE = re.compile(r"\s")
 _TEXT = re.compile(r"\S")
@@ -106,8 +117,8 @@ def _unchecked(function: Any, *, result: bool = True) -> Any:
 
 
 class _Chars:
-    """Per-character queries on one PDFium text page, with the ctypes out-parameters allocated once
-    (:func:`_runs` and :func:`_read_chars` make their per-run calls with these directly)."""
+    """Per-character queries on one PDFium text page: in C loops where scanner._speedups is built, else through
+    ctypes, with the out-parameters allocated once."""
 
     def __init__(self, raw: ModuleType, textpage: Any) -> None:
         self.c = raw
@@ -135,6 +146,33 @@ class _Chars:
         return "".join(chr(u) if 0 < u < 0x110000 and not 0xD800 <= u < 0xE000 else "\ufffd"
                        for u in (unicode(self.tp, i) for i in range(count)))
 
+    def generated(self, count: int) -> Callable[[int], int]:
+        """Whether the character at an index is PDFium's own (a space or line break it put in): 1 if so."""
+        if _speedups is not None:  # the same calls, made by one C loop
+            flags: bytes = _speedups.generated_flags(_addresses(self.c)[0], self._handle.value, count)
+            return flags.__getitem__
+        return functools.partial(self._generated, self._handle)
+
+    def run_facts(self, starts: list[int]) -> tuple[Iterable[tuple[float, ...]], list[bytes | None]]:
+        """For the character at each index, its matrix (a, b, c, d; the identity where PDFium has none), font
+        size and origin's y, and its font's name (None where PDFium gives none, or one too long to hold)."""
+        if _speedups is not None:  # the same calls, made by one C loop
+            packed: bytes
+            names: list[bytes | None]
+            packed, names = _speedups.run_facts(*_addresses(self.c)[1:5], self._handle.value, starts)
+            return struct.iter_unpack("6d", packed), names
+        handle, m, matrix_ref, font, font_args = self._handle, self._matrix, self._matrix_ref, self._font, self._font_args
+        room = len(font)
+        facts: list[tuple[float, ...]] = []
+        fonts: list[bytes | None] = []
+        for start in starts:
+            a, b, c, d = (m.a, m.b, m.c, m.d) if self._get_matrix(handle, start, matrix_ref) else (1.0, 0.0, 0.0, 1.0)
+            size = float(self._size(handle, start))
+            self._origin(handle, start, *self._xy)
+            facts.append((a, b, c, d, size, self._y.value))
+            fonts.append(font.value if 0 < self._font_info(handle, start, *font_args) <= room else None)
+        return facts, fonts
+
     def origin(self, index: int) -> tuple[float, float]:
         self._origin(self._handle, index, *self._xy)
         return self._x.value, self._y.value
@@ -146,6 +184,11 @@ class _Chars:
         A page has thousands of characters: ``map`` makes the calls from C, each into its own slot of a shared
         buffer, and the buffer is read back as one list of floats, so no Python code runs per character.
         """
+        if _speedups is not None:  # the same calls, made by one C loop
+            address = _addresses(self.c)[-1]
+            boxes: bytes = _speedups.char_boxes(address, self._handle.value, count)
+            floats = cast(list[float], memoryview(boxes).cast("f").tolist())  # left, top, right, bottom each
+            return floats[0::4], floats[2::4], floats[3::4]
         refs, view = _box_buffer(self.c)
         lefts: list[float] = []
         rights: list[float] = []
@@ -163,6 +206,18 @@ class _Chars:
 _CHUNK = 4096  # characters whose boxes are fetched at a time
 # Runs an iterator to its end, keeping nothing.
 _drain: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend
+
+
+@cache
+def _addresses(raw: ModuleType) -> tuple[int, ...]:
+    """Where PDFium's per-character functions are, for scanner._speedups: FPDFText_IsGenerated, then the four of
+    run_facts (FPDFText_GetMatrix, GetFontSize, GetFontInfo, GetCharOrigin), then FPDFText_GetLooseCharBox."""
+    functions = (raw.FPDFText_IsGenerated, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize,
+                 raw.FPDFText_GetFontInfo, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox)
+    addresses = tuple(ctypes.cast(function, ctypes.c_void_p).value or 0 for function in functions)
+    if not all(addresses):  # pypdfium2 resolves every symbol as it loads the library: only a broken install
+        raise ImportError("a PDFium text function is not loaded")
+    return addresses
 
 
 @cache
@@ -191,11 +246,11 @@ def _runs(chars: _Chars, text: str) -> list[tuple[int, int]]:
     """
     runs: list[tuple[int, int]] = []
     start = 0
-    generated, handle = chars._generated, chars._handle
+    generated = chars.generated(len(text))
     search = _TEXT.search
     for found in _SPACE.finditer(text):
         index = found.start()
-        if text[index] in "\r\n" or generated(handle, index) == 1:
+        if text[index] in "\r\n" or generated(index) == 1:
             first = search(text, start, index)
             if first is not None:
                 runs.append((first.start(), index))
@@ -217,18 +272,13 @@ def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragmen
     fragments: list[Fragment] = []
     rotated: list[str] = []
     page_lefts, page_rights, page_bottoms = chars.boxes(len(text))
-    # The calls made for each run, with _Chars' out-parameters: a page has hundreds of runs.
-    handle, names, font, font_args = chars._handle, chars._names, chars._font, chars._font_args
-    get_matrix, get_size, font_info, origin = chars._get_matrix, chars._size, chars._font_info, chars._origin
-    m, matrix_ref, y_cell, xy = chars._matrix, chars._matrix_ref, chars._y, chars._xy
-    room = len(font)
+    runs = _runs(chars, text)
+    # The font, matrix, size and baseline a run starts in: a call per character would cost more time.
+    facts, raw_names = chars.run_facts([start for start, _ in runs])
+    names = chars._names
     add, sub, accumulate = fragments.append, operator.sub, itertools.accumulate
-    for start, end in _runs(chars, text):
-        # The font, matrix and size a run starts in: a call per character would cost more time.
-        a, b, c, d = (m.a, m.b, m.c, m.d) if get_matrix(handle, start, matrix_ref) else (1.0, 0.0, 0.0, 1.0)
-        size = float(get_size(handle, start))
-        if 0 < font_info(handle, start, *font_args) <= room:
-            raw = font.value
+    for (start, end), (a, b, c, d, size, y), raw in zip(runs, facts, raw_names, strict=True):
+        if raw is not None:
             name = names.get(raw)
             if name is None:
                 name = names[raw] = SUBSET.sub("", raw.decode("latin-1").strip())
@@ -255,9 +305,8 @@ def _read_chars(chars: _Chars, text: str, fonts: set[str]) -> tuple[list[Fragmen
         else:
             x1 = page_rights[start]
         # One fragment, the whole run (which starts at a character that is not white space).
-        origin(handle, start, *xy)
         x0 = page_lefts[start]
-        add(Fragment(text[start:end].rstrip(), x0, max(x0, x1), y_cell.value, size))
+        add(Fragment(text[start:end].rstrip(), x0, max(x0, x1), y, size))
     return fragments, rotated
 
 
