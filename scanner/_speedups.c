@@ -30,19 +30,26 @@ typedef struct {
     float a, b, c, d, e, f;
 } FS_MATRIX;
 
+/* PDFium's FPDF_CALLCONV: __stdcall on 32-bit Windows, the platform's one convention elsewhere. */
+#if defined(_WIN32) && !defined(_WIN64)
+#define FPDF_CALLCONV __stdcall
+#else
+#define FPDF_CALLCONV
+#endif
+
 /* FPDF_BOOL FPDFText_GetLooseCharBox(FPDF_TEXTPAGE text_page, int index, FS_RECTF* rect) */
-typedef int (*loose_char_box)(void *, int, FS_RECTF *);
+typedef int(FPDF_CALLCONV *loose_char_box)(void *, int, FS_RECTF *);
 /* int FPDFText_IsGenerated(FPDF_TEXTPAGE text_page, int index) */
-typedef int (*is_generated)(void *, int);
+typedef int(FPDF_CALLCONV *is_generated)(void *, int);
 /* FPDF_BOOL FPDFText_GetMatrix(FPDF_TEXTPAGE text_page, int index, FS_MATRIX* matrix) */
-typedef int (*get_matrix)(void *, int, FS_MATRIX *);
+typedef int(FPDF_CALLCONV *get_matrix)(void *, int, FS_MATRIX *);
 /* double FPDFText_GetFontSize(FPDF_TEXTPAGE text_page, int index) */
-typedef double (*get_font_size)(void *, int);
+typedef double(FPDF_CALLCONV *get_font_size)(void *, int);
 /* unsigned long FPDFText_GetFontInfo(FPDF_TEXTPAGE text_page, int index, void* buffer, unsigned long buflen,
    int* flags) */
-typedef unsigned long (*get_font_info)(void *, int, void *, unsigned long, int *);
+typedef unsigned long(FPDF_CALLCONV *get_font_info)(void *, int, void *, unsigned long, int *);
 /* FPDF_BOOL FPDFText_GetCharOrigin(FPDF_TEXTPAGE text_page, int index, double* x, double* y) */
-typedef int (*get_char_origin)(void *, int, double *, double *);
+typedef int(FPDF_CALLCONV *get_char_origin)(void *, int, double *, double *);
 
 #define FONT_ROOM 256
 
