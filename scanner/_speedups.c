@@ -53,23 +53,33 @@ typedef int(FPDF_CALLCONV *get_char_origin)(void *, int, double *, double *);
 
 #define FONT_ROOM 256
 
+/* The arguments of a loop over a page's first characters, (function, textpage, count), and its output: a bytes
+ * object of `count` records of `record` bytes. NULL, with the exception set, when they are wrong. */
+static PyObject *page_loop(PyObject *args, const char *name, size_t record, uintptr_t *function, void **textpage,
+                           int *count) {
+    unsigned long long function_address, textpage_address;
+    if (!PyArg_ParseTuple(args, "KKi", &function_address, &textpage_address, count)) {
+        return NULL;
+    }
+    if (function_address == 0 || textpage_address == 0 || *count < 0) {
+        PyErr_Format(PyExc_ValueError, "%s needs a function, a text page and a count of 0 or more", name);
+        return NULL;
+    }
+    *function = (uintptr_t)function_address;  /* a function's address: no object pointer on the way (ISO C) */
+    *textpage = (void *)(uintptr_t)textpage_address;
+    return PyBytes_FromStringAndSize(NULL, (Py_ssize_t)*count * (Py_ssize_t)record);
+}
+
 static PyObject *char_boxes(PyObject *self, PyObject *args) {
-    unsigned long long function, textpage;
+    uintptr_t function;
+    void *page;
     int count;
-    if (!PyArg_ParseTuple(args, "KKi", &function, &textpage, &count)) {
-        return NULL;
-    }
-    if (function == 0 || textpage == 0 || count < 0) {
-        PyErr_SetString(PyExc_ValueError, "char_boxes needs a function, a text page and a count of 0 or more");
-        return NULL;
-    }
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)count * (Py_ssize_t)sizeof(FS_RECTF));
+    PyObject *out = page_loop(args, "char_boxes", sizeof(FS_RECTF), &function, &page, &count);
     if (out == NULL) {
         return NULL;
     }
     FS_RECTF *rects = (FS_RECTF *)PyBytes_AS_STRING(out);
-    loose_char_box box = (loose_char_box)(uintptr_t)function;
-    void *page = (void *)(uintptr_t)textpage;
+    loose_char_box box = (loose_char_box)function;
     for (int i = 0; i < count; i++) {
         if (!box(page, i, &rects[i])) {
             rects[i].left = rects[i].top = rects[i].right = rects[i].bottom = 0.0f;
@@ -79,22 +89,15 @@ static PyObject *char_boxes(PyObject *self, PyObject *args) {
 }
 
 static PyObject *generated_flags(PyObject *self, PyObject *args) {
-    unsigned long long function, textpage;
+    uintptr_t function;
+    void *page;
     int count;
-    if (!PyArg_ParseTuple(args, "KKi", &function, &textpage, &count)) {
-        return NULL;
-    }
-    if (function == 0 || textpage == 0 || count < 0) {
-        PyErr_SetString(PyExc_ValueError, "generated_flags needs a function, a text page and a count of 0 or more");
-        return NULL;
-    }
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)count);
+    PyObject *out = page_loop(args, "generated_flags", 1, &function, &page, &count);
     if (out == NULL) {
         return NULL;
     }
     char *flags = PyBytes_AS_STRING(out);
-    is_generated generated = (is_generated)(uintptr_t)function;
-    void *page = (void *)(uintptr_t)textpage;
+    is_generated generated = (is_generated)function;
     for (int i = 0; i < count; i++) {
         flags[i] = (char)(generated(page, i) == 1);
     }
