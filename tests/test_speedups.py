@@ -51,10 +51,10 @@ def test_each_function_gives_the_per_character_calls() -> None:
         assert count > 500
         handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         addresses = pdfium._addresses(raw)
-        rects = memoryview(speedups.char_boxes(addresses[-1], handle, count)).cast("f").tolist()
-        flags = speedups.generated_flags(addresses[0], handle, count)
+        rects = memoryview(speedups.char_boxes(addresses.box, handle, count)).cast("f").tolist()
+        flags = speedups.generated_flags(addresses.generated, handle, count)
         starts = list(range(0, count, 7))
-        packed, names = speedups.run_facts(*addresses[1:5], handle, starts)
+        packed, names = speedups.run_facts(*addresses.run, handle, starts)
         facts = memoryview(packed).cast("d").tolist()
         assert len(rects) == 4 * count and len(flags) == count and len(facts) == 6 * len(starts)
         assert any(flags) and not all(flags)

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from functools import cache
 from types import ModuleType
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from ..errors import (
     CorruptDocumentError,
@@ -149,7 +149,7 @@ class _Chars:
     def generated(self, count: int) -> Callable[[int], int]:
         """Whether the character at an index is PDFium's own (a space or line break it put in): 1 if so."""
         if _speedups is not None:  # the same calls, made by one C loop
-            flags: bytes = _speedups.generated_flags(_addresses(self.c)[0], self._handle.value, count)
+            flags: bytes = _speedups.generated_flags(_addresses(self.c).generated, self._handle.value, count)
             return flags.__getitem__
         return functools.partial(self._generated, self._handle)
 
@@ -159,7 +159,7 @@ class _Chars:
         if _speedups is not None:  # the same calls, made by one C loop
             packed: bytes
             names: list[bytes | None]
-            packed, names = _speedups.run_facts(*_addresses(self.c)[1:5], self._handle.value, starts)
+            packed, names = _speedups.run_facts(*_addresses(self.c).run, self._handle.value, starts)
             return struct.iter_unpack("6d", packed), names
         handle, m, matrix_ref, font, font_args = self._handle, self._matrix, self._matrix_ref, self._font, self._font_args
         room = len(font)
@@ -185,8 +185,7 @@ class _Chars:
         buffer, and the buffer is read back as one list of floats, so no Python code runs per character.
         """
         if _speedups is not None:  # the same calls, made by one C loop
-            address = _addresses(self.c)[-1]
-            boxes: bytes = _speedups.char_boxes(address, self._handle.value, count)
+            boxes: bytes = _speedups.char_boxes(_addresses(self.c).box, self._handle.value, count)
             floats = cast(list[float], memoryview(boxes).cast("f").tolist())  # left, top, right, bottom each
             return floats[0::4], floats[2::4], floats[3::4]
         refs, view = _box_buffer(self.c)
@@ -208,16 +207,26 @@ _CHUNK = 4096  # characters whose boxes are fetched at a time
 _drain: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend
 
 
+class _Addresses(NamedTuple):
+    """Where PDFium's per-character functions are, for scanner._speedups: its three loops' arguments."""
+
+    generated: int  # FPDFText_IsGenerated
+    run: tuple[int, int, int, int]  # FPDFText_GetMatrix, GetFontSize, GetFontInfo, GetCharOrigin
+    box: int  # FPDFText_GetLooseCharBox
+
+
 @cache
-def _addresses(raw: ModuleType) -> tuple[int, ...]:
-    """Where PDFium's per-character functions are, for scanner._speedups: FPDFText_IsGenerated, then the four of
-    run_facts (FPDFText_GetMatrix, GetFontSize, GetFontInfo, GetCharOrigin), then FPDFText_GetLooseCharBox."""
-    functions = (raw.FPDFText_IsGenerated, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize,
-                 raw.FPDFText_GetFontInfo, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox)
-    addresses = tuple(ctypes.cast(function, ctypes.c_void_p).value or 0 for function in functions)
-    if not all(addresses):  # pypdfium2 resolves every symbol as it loads the library: only a broken install
-        raise ImportError("a PDFium text function is not loaded")
-    return addresses
+def _addresses(raw: ModuleType) -> _Addresses:
+    def address(function: Any) -> int:
+        found = ctypes.cast(function, ctypes.c_void_p).value
+        if not found:  # pypdfium2 resolves every symbol as it loads the library: only a broken install
+            raise ImportError(f"PDFium's {getattr(function, '__name__', 'function')} is not loaded")
+        return found
+
+    return _Addresses(address(raw.FPDFText_IsGenerated),
+                      (address(raw.FPDFText_GetMatrix), address(raw.FPDFText_GetFontSize),
+                       address(raw.FPDFText_GetFontInfo), address(raw.FPDFText_GetCharOrigin)),
+                      address(raw.FPDFText_GetLooseCharBox))
 
 
 @cache
